@@ -1,0 +1,21 @@
+#ifndef C_STEWARD_SPAWN_H
+#define C_STEWARD_SPAWN_H
+
+#include <sys/types.h>
+
+/// Starts `path` with `argv` and `envp` in a new process group, in `directory` (may be NULL),
+/// with stdin from /dev/null and stdout/stderr appended to `stdout_fd`/`stderr_fd`.
+/// Signal dispositions and the signal mask are reset to defaults and every other descriptor
+/// is closed in the child, so a supervisor's sockets never leak into its instances.
+/// Returns 0 and sets `*pid`, or an errno value.
+int steward_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
+                  int stdout_fd, int stderr_fd, pid_t *pid);
+
+/// Reaps `pid` without blocking. Returns 1 and sets `*status` when it exited,
+/// 0 while it runs, -1 when it is not our child (errno ECHILD) or on error.
+int steward_try_wait(pid_t pid, int *status);
+
+/// The exit code of a wait status, or 128 + signal number when a signal ended it.
+int steward_exit_code(int status);
+
+#endif

@@ -1,0 +1,57 @@
+#define _GNU_SOURCE
+#include "CStewardSpawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int steward_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
+                  int stdout_fd, int stderr_fd, pid_t *pid) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    int result = posix_spawn_file_actions_init(&actions);
+    if (result != 0) return result;
+    result = posix_spawnattr_init(&attributes);
+    if (result != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return result;
+    }
+
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
+    // Nothing of the supervisor (listening sockets, the database) may outlive it in a child.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (directory != NULL) posix_spawn_file_actions_addchdir_np(&actions, directory);
+
+    sigset_t all_signals, no_signals;
+    sigfillset(&all_signals);
+    sigemptyset(&no_signals);
+    posix_spawnattr_setsigdefault(&attributes, &all_signals);
+    posix_spawnattr_setsigmask(&attributes, &no_signals);
+    // A process group of its own: a terminal's Ctrl-C does not reach it, and a stop can signal
+    // the instance with everything it started.
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+    result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    return result;
+}
+
+int steward_try_wait(pid_t pid, int *status) {
+    pid_t result = waitpid(pid, status, WNOHANG);
+    if (result == pid) return 1;
+    if (result == 0) return 0;
+    return -1;
+}
+
+int steward_exit_code(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}

@@ -1,0 +1,4 @@
+/// The JSON of every error answer: `{"error":"…"}`.
+struct ErrorBody: Codable, Sendable, Equatable {
+    var error: String
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+extension Deployment {
+    /// Applies an input and returns the effects to carry out.
+    ///
+    /// - Returns: nil when the input changes nothing (a duplicate, or one that came too
+    ///   late); the engine then records nothing and does nothing.
+    public mutating func handle(_ input: Input) -> [Effect]? {
+        switch input {
+        case .start(let at):
+            guard phase == .pending else { return nil }
+            phase = .rolling
+            startedAt = at
+            return startBatch(0, at: at)
+
+        case .instanceReady(let id, let at):
+            guard phase == .rolling, batch < batchCount, newBatch(batch).contains(id), !ready.contains(id) else {
+                return nil
+            }
+            ready.insert(id)
+            guard newBatch(batch).allSatisfy(ready.contains) else { return [] }
+            // The batch is up: retire the matching old instances and move on.
+            let old = oldBatch(batch)
+            retired += old
+            deadline = nil
+            batch += 1
+            var effects: [Effect] = old.isEmpty ? [] : [.stopInstances(old)]
+            if batch < batchCount {
+                effects += startBatch(batch, at: at)
+            } else if let done = finishIfComplete(at: at) {
+                effects += done
+            }
+            return effects
+
+        case .instanceStopped(let id, let at):
+            guard !isFinished, !stopped.contains(id) else { return nil }
+            stopped.insert(id)
+            return finishIfComplete(at: at) ?? []
+
+        case .instanceFailed(let id, let reason, let at):
+            guard phase == .rolling, batch < batchCount, newBatch(batch).contains(id) else { return nil }
+            return abort(because: "instance \(id) failed: \(reason)", at: at)
+
+        case .deadlinePassed(let at):
+            guard phase == .rolling, let deadline, at >= deadline else { return nil }
+            let waiting = newBatch(batch).filter { !ready.contains($0) }
+            let names = waiting.joined(separator: ", ")
+            return abort(because: "\(names) not ready within \(readinessTimeout)", at: at)
+
+        case .abort(let reason, let at):
+            guard !isFinished, phase != .aborting else { return nil }
+            return abort(because: reason, at: at)
+        }
+    }
+
+    /// The effects that continue this deployment after the control plane restarted.
+    ///
+    /// Every effect is idempotent (starts and stops are keyed by instance id), so repeating
+    /// the ones that may not have completed before the crash is safe.
+    public func resume() -> [Effect] {
+        switch phase {
+        case .pending, .succeeded, .failed:
+            return []
+        case .rolling:
+            var effects: [Effect] = []
+            let pendingStops = retired.filter { !stopped.contains($0) }
+            if !pendingStops.isEmpty { effects.append(.stopInstances(pendingStops)) }
+            if batch < batchCount {
+                effects.append(.startInstances(newBatch(batch), release: release))
+                if let deadline { effects.append(.scheduleDeadline(deadline)) }
+            }
+            return effects
+        case .aborting:
+            return abortEffects()
+        }
+    }
+
+    /// New instances started so far: every batch up to and including the current one.
+    public var startedNewInstances: [String] {
+        Array(newInstances.prefix(min(newInstances.count, (batch + 1) * batchSize)))
+    }
+
+    private mutating func startBatch(_ index: Int, at: Date) -> [Effect] {
+        let instances = newBatch(index)
+        guard !instances.isEmpty else {
+            // Scaling to zero: nothing to wait for, retire what remains.
+            let old = oldBatch(index)
+            retired += old
+            batch = batchCount
+            return (old.isEmpty ? [] : [.stopInstances(old)]) + (finishIfComplete(at: at) ?? [])
+        }
+        let deadline = at.addingTimeInterval(readinessTimeout.seconds)
+        self.deadline = deadline
+        return [.startInstances(instances, release: release), .scheduleDeadline(deadline)]
+    }
+
+    private mutating func abort(because reason: String, at: Date) -> [Effect] {
+        self.reason = reason
+        deadline = nil
+        if phase == .pending {
+            return finish(.failed, at: at)
+        }
+        phase = .aborting
+        return abortEffects() + (finishIfComplete(at: at) ?? [])
+    }
+
+    private func abortEffects() -> [Effect] {
+        var effects: [Effect] = []
+        let toStop = startedNewInstances.filter { !stopped.contains($0) }
+        if !toStop.isEmpty { effects.append(.stopInstances(toStop)) }
+        if !retired.isEmpty, let previousRelease { effects.append(.startInstances(retired, release: previousRelease)) }
+        return effects
+    }
+
+    /// Finishes when all the work of the current phase is done.
+    private mutating func finishIfComplete(at: Date) -> [Effect]? {
+        switch phase {
+        case .rolling where batch >= batchCount && retired.allSatisfy(stopped.contains):
+            return finish(.succeeded, at: at)
+        case .aborting where startedNewInstances.allSatisfy(stopped.contains):
+            return finish(.failed, at: at)
+        default:
+            return nil
+        }
+    }
+
+    private mutating func finish(_ final: Phase, at: Date) -> [Effect] {
+        phase = final
+        finishedAt = at
+        deadline = nil
+        return [.finished(final, reason: reason)]
+    }
+}

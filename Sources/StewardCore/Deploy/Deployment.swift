@@ -1,0 +1,130 @@
+import Foundation
+
+/// A rolling deployment of one release, as a pure state machine.
+///
+/// Every decision about a deployment is made here and nowhere else: which instances to
+/// start, when a batch is done, when to stop old instances, and when to give up and restore
+/// the old release. ``handle(_:)`` takes an input (something that happened) and returns the
+/// effects to carry out; it never sleeps, reads a clock or touches a process, so it is
+/// tested without any of them. The deployer records each input in the event log before
+/// running its effects, and after a crash replays the inputs and calls ``resume(at:)``.
+///
+/// ## Topics
+/// - ``Input``
+/// - ``Effect``
+/// - ``Phase``
+public struct Deployment: Sendable, Codable, Equatable {
+    /// Where the deployment is in its life.
+    public enum Phase: String, Sendable, Codable {
+        /// Created, not yet started (waiting for its turn).
+        case pending
+        /// Starting new instances batch by batch and stopping old ones.
+        case rolling
+        /// Failed; stopping new instances and restoring old ones.
+        case aborting
+        case succeeded
+        case failed
+    }
+
+    /// Why a deployment was created.
+    public enum Kind: String, Sendable, Codable {
+        case deploy
+        case rollback
+    }
+
+    /// Something that happened to the deployment.
+    public enum Input: Sendable, Codable, Equatable {
+        case start(at: Date)
+        /// A started instance passed readiness.
+        case instanceReady(String, at: Date)
+        /// A started instance cannot become ready (crash loop, missing executable…).
+        case instanceFailed(String, reason: String, at: Date)
+        /// An instance asked to stop is gone.
+        case instanceStopped(String, at: Date)
+        /// The readiness deadline of the current batch passed.
+        case deadlinePassed(at: Date)
+        /// A person aborted it.
+        case abort(reason: String, at: Date)
+    }
+
+    /// Work for the engine.
+    public enum Effect: Sendable, Codable, Equatable {
+        /// Start (idempotently) these instances of `release`.
+        case startInstances([String], release: Int)
+        /// Stop these instances gracefully.
+        case stopInstances([String])
+        /// Feed ``Input/deadlinePassed(at:)`` at this time unless the batch is done first.
+        case scheduleDeadline(Date)
+        /// The deployment reached a final phase.
+        case finished(Phase, reason: String?)
+    }
+
+    public var id: Int
+    public var kind: Kind
+    public var target: ServiceEnvironment
+    /// The release being rolled out.
+    public var release: Int
+    /// The release it replaces, if any.
+    public var previousRelease: Int?
+    /// Instances of the previous release, in order.
+    public var oldInstances: [String]
+    /// Instances of the new release, in order.
+    public var newInstances: [String]
+    /// New instances started per batch (max surge).
+    public var batchSize: Int
+    public var readinessTimeout: TimeSpan
+    public var phase: Phase
+    /// Index of the batch being rolled out.
+    public var batch: Int
+    public var ready: Set<String>
+    public var stopped: Set<String>
+    /// Old instances that were stopped during rolling and must come back on abort.
+    public var retired: [String]
+    public var deadline: Date?
+    public var reason: String?
+    public var requestedBy: String
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    /// Plans a deployment. `batchSize` is clamped to at least 1.
+    public init(
+        id: Int, kind: Kind = .deploy, target: ServiceEnvironment, release: Int, previousRelease: Int?,
+        oldInstances: [String], newInstances: [String], batchSize: Int, readinessTimeout: TimeSpan,
+        requestedBy: String, createdAt: Date
+    ) {
+        self.id = id
+        self.kind = kind
+        self.target = target
+        self.release = release
+        self.previousRelease = previousRelease
+        self.oldInstances = oldInstances
+        self.newInstances = newInstances
+        self.batchSize = max(1, batchSize)
+        self.readinessTimeout = readinessTimeout
+        self.phase = .pending
+        self.batch = 0
+        self.ready = []
+        self.stopped = []
+        self.retired = []
+        self.requestedBy = requestedBy
+        self.createdAt = createdAt
+    }
+
+    /// True once the deployment can change no more.
+    public var isFinished: Bool { phase == .succeeded || phase == .failed }
+
+    /// The new instances of batch `index`.
+    public func newBatch(_ index: Int) -> [String] {
+        Array(newInstances.dropFirst(index * batchSize).prefix(batchSize))
+    }
+
+    /// The old instances retired after batch `index` (the last batch retires all that remain).
+    public func oldBatch(_ index: Int) -> [String] {
+        if index == batchCount - 1 { return Array(oldInstances.dropFirst(index * batchSize)) }
+        return Array(oldInstances.dropFirst(index * batchSize).prefix(batchSize))
+    }
+
+    /// Batches in the rollout (at least one, so a scale-to-zero still retires the old instances).
+    public var batchCount: Int { max(1, (newInstances.count + batchSize - 1) / batchSize) }
+}

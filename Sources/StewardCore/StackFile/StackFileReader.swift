@@ -1,0 +1,490 @@
+import Foundation
+import Yams
+
+// The small toolkit the section parsers are written with:
+//
+// - `Diagnostics` collects errors (every one, with a position) during one parse;
+// - `MappingReader` reads typed fields from one mapping against its key list from
+//   `Schema`, remembers which keys were read and reports the rest as unknown;
+// - `Field` is one value with the key and section it belongs to, and converts it to a
+//   string, an integer, a span … reporting a positioned error when it cannot.
+//
+// Scalars are composed with the basic resolver (no implicit tags), and typed here on
+// demand: `port: 8080` and `port: "8080"` both read as 8080, and `DEBUG: true` in `env`
+// stays the string "true" exactly as written.
+
+extension StackFile {
+    struct Position: Hashable {
+        var line: Int
+        var column: Int
+    }
+
+    /// Collects the errors of one parse.
+    final class Diagnostics {
+        let file: String
+        private(set) var errors: [StackFileError] = []
+        /// Keys of duplicates renamed so that the YAML could be composed: position → (name, line of the first).
+        var renamedDuplicates: [Position: (name: String, firstLine: Int)] = [:]
+
+        /// Candidate comparisons left for "did you mean" suggestions in this parse. A file with
+        /// thousands of unknown names still parses in linear time; it just stops getting suggestions.
+        private var suggestionBudget = 20_000
+
+        init(file: String) { self.file = file }
+
+        /// The closest candidate, while the budget lasts; `candidates` is only built when it is used.
+        func suggestion(for text: String, among candidates: @autoclosure () -> [String]) -> String? {
+            guard suggestionBudget > 0 else { return nil }
+            let candidates = candidates()
+            suggestionBudget -= max(1, candidates.count)
+            return StackFile.suggestion(for: text, among: candidates)
+        }
+
+        func report(_ problem: StackFileError.Problem, at mark: Mark?, key: String? = nil, context: String?) {
+            errors.append(
+                StackFileError(
+                    file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, key: key, context: context,
+                    problem: problem))
+        }
+
+        func report(_ problem: StackFileError.Problem, line: Int, column: Int, context: String?) {
+            errors.append(StackFileError(file: file, line: line, column: column, context: context, problem: problem))
+        }
+
+        /// The errors sorted, without repeats (a value reached through several aliases is reported once).
+        var result: StackFileErrors {
+            var seen = Set<String>()
+            return StackFileErrors(errors.filter { seen.insert($0.description).inserted })
+        }
+    }
+
+    /// Descriptions and typing of composed YAML nodes.
+    enum YAML {
+        static func isNull(_ node: Node) -> Bool {
+            guard case .scalar(let scalar) = node else { return false }
+            if scalar.tag.rawValue == Tag.Name.null.rawValue { return true }
+            guard scalar.style == .plain || scalar.style == .any else { return false }
+            switch scalar.string {
+            case "", "~", "null", "Null", "NULL": return true
+            default: return false
+            }
+        }
+
+        /// The text of a non-null scalar.
+        static func text(_ node: Node) -> String? {
+            guard case .scalar(let scalar) = node, !isNull(node) else { return nil }
+            return scalar.string
+        }
+
+        /// How an error names what it found: `a mapping`, `a list`, `nothing`, `'text'`.
+        static func describe(_ node: Node) -> String {
+            switch node {
+            case .mapping: return "a mapping"
+            case .sequence: return "a list"
+            case .alias: return "an alias"
+            case .scalar(let scalar): return isNull(node) ? "nothing" : StackFileError.quote(scalar.string)
+            }
+        }
+
+        /// A decimal integer with an optional sign (`8080`, `+3`, `-1`); at most 18 digits.
+        static func integer(from text: String) -> Int? {
+            var digits = Substring(text)
+            var negative = false
+            if let sign = digits.first, sign == "+" || sign == "-" {
+                negative = sign == "-"
+                digits = digits.dropFirst()
+            }
+            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let value = Int(digits)
+            else { return nil }
+            return negative ? -value : value
+        }
+
+        static func number(from text: String) -> Double? {
+            guard !text.isEmpty, text.count <= 40,
+                text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+                text.contains(where: { $0.isNumber }),
+                let value = Double(text), value.isFinite
+            else { return nil }
+            return value
+        }
+    }
+
+    /// What the expected-value parts of messages say.
+    enum Expect {
+        static let string = "a string"
+        static let bool = "true or false"
+        static let span = "a time span such as 10s, 5m or 250ms"
+        static let strings = "a list of strings"
+        static let command = "a command: a string (split on spaces) or a list of strings"
+        static let name = "a name of lowercase letters, digits and '-', starting with a letter"
+
+        static func integer(_ range: ClosedRange<Int>?) -> String {
+            guard let range else { return "an integer" }
+            if range.upperBound == Int.max { return "an integer of \(range.lowerBound) or more" }
+            return "an integer from \(range.lowerBound) to \(range.upperBound)"
+        }
+
+        static func oneOf(_ values: [String]) -> String {
+            values.count == 1 ? values[0] : "one of \(values.joined(separator: ", "))"
+        }
+    }
+
+    /// One value in the document, with the key and section it belongs to.
+    struct Field {
+        let node: Node
+        let key: String?
+        let context: String?
+        let diags: Diagnostics
+
+        var mark: Mark? { node.mark }
+        var isNull: Bool { YAML.isNull(node) }
+        var text: String? { YAML.text(node) }
+
+        func wrongType(_ expected: String) {
+            diags.report(
+                .wrongType(found: YAML.describe(node), expected: expected), at: mark, key: key, context: context)
+        }
+
+        func invalid(_ expected: String, reason: String? = nil, found: String? = nil, suggestion: String? = nil) {
+            diags.report(
+                .invalidValue(found: found ?? text ?? "", expected: expected, reason: reason, suggestion: suggestion),
+                at: mark, key: key, context: context)
+        }
+
+        func report(_ problem: StackFileError.Problem) {
+            diags.report(problem, at: mark, key: key, context: context)
+        }
+
+        /// The same node seen as an item of this field.
+        func item(_ node: Node) -> Field { Field(node: node, key: key, context: context, diags: diags) }
+
+        /// A non-null scalar as written.
+        func string(expected: String = Expect.string) -> String? {
+            guard let text else {
+                wrongType(expected)
+                return nil
+            }
+            return text
+        }
+
+        func nonEmptyString(expected: String = "a non-empty string") -> String? {
+            guard let text = string(expected: expected) else { return nil }
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                invalid(expected)
+                return nil
+            }
+            return text
+        }
+
+        func int(_ range: ClosedRange<Int>? = nil, expected: String? = nil) -> Int? {
+            let expected = expected ?? Expect.integer(range)
+            guard let text = string(expected: expected) else { return nil }
+            guard let value = YAML.integer(from: text) else {
+                invalid(expected)
+                return nil
+            }
+            if let range, !range.contains(value) {
+                invalid(expected)
+                return nil
+            }
+            return value
+        }
+
+        func double(_ range: ClosedRange<Double>, expected: String) -> Double? {
+            guard let text = string(expected: expected) else { return nil }
+            guard let value = YAML.number(from: text), range.contains(value) else {
+                invalid(expected)
+                return nil
+            }
+            return value
+        }
+
+        func bool() -> Bool? {
+            guard let text = string(expected: Expect.bool) else { return nil }
+            switch text.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default:
+                invalid(Expect.bool)
+                return nil
+            }
+        }
+
+        func span() -> TimeSpan? {
+            guard let text = string(expected: Expect.span) else { return nil }
+            if text == "0" { return .milliseconds(0) }
+            guard let span = TimeSpan(parsing: text) else {
+                invalid(Expect.span)
+                return nil
+            }
+            return span
+        }
+
+        func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> E? where E.RawValue == String {
+            let values = E.allCases.map(\.rawValue)
+            guard let text = string(expected: Expect.oneOf(values)) else { return nil }
+            if let value = E(rawValue: text) { return value }
+            invalid(Expect.oneOf(values), suggestion: diags.suggestion(for: text, among: values))
+            return nil
+        }
+
+        /// The items of a list.
+        func list(expected: String = "a list") -> [Field]? {
+            guard case .sequence(let sequence) = node else {
+                wrongType(expected)
+                return nil
+            }
+            return sequence.map(item)
+        }
+
+        /// A list of strings; a single string is not accepted.
+        func strings(expected: String = Expect.strings) -> [String]? {
+            guard let items = list(expected: expected) else { return nil }
+            return items.compactMap { $0.string() }
+        }
+
+        /// A command: a string split on whitespace, or a list of strings; never empty.
+        func command() -> [String]? {
+            if case .sequence = node {
+                guard let items = list(expected: Expect.command) else { return nil }
+                let words = items.compactMap { $0.string() }
+                if items.isEmpty {
+                    invalid(Expect.command, reason: "the command is empty", found: "[]")
+                    return nil
+                }
+                return words.count == items.count ? words : nil
+            }
+            guard let text = string(expected: Expect.command) else { return nil }
+            let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            if words.isEmpty {
+                invalid(Expect.command, reason: "the command is empty")
+                return nil
+            }
+            return words
+        }
+
+        /// The key/value pairs of a mapping, keys as strings.
+        func entries(expected: String = "a mapping") -> [Entry]? {
+            guard case .mapping(let mapping) = node else {
+                wrongType(expected)
+                return nil
+            }
+            return StackFile.entries(of: mapping, context: entriesContext, diags: diags)
+        }
+
+        /// How messages name this value as the holder of keys: `env of service 'api'`, `dependencies`.
+        var entriesContext: String? {
+            guard let key else { return context }
+            return context.map { "\(key) of \($0)" } ?? key
+        }
+
+        /// A mapping of names to scalars, each rendered as written.
+        func stringMap(expected: String = "a mapping of names to values") -> [String: String]? {
+            guard let entries = entries(expected: expected) else { return nil }
+            var result: [String: String] = [:]
+            for entry in entries {
+                let value = Field(node: entry.value, key: entry.name, context: context, diags: diags)
+                if value.isNull {
+                    result[entry.name] = ""
+                } else if let text = value.string(expected: "a string, number or boolean") {
+                    result[entry.name] = text
+                }
+            }
+            return result
+        }
+
+        /// Reads this value as a mapping with the given keys.
+        func mapping(context: String, keys: [String], expected: String = "a mapping") -> MappingReader? {
+            guard case .mapping(let mapping) = node else {
+                wrongType(expected)
+                return nil
+            }
+            return MappingReader(node: node, mapping: mapping, context: context, keys: keys, diags: diags)
+        }
+    }
+
+    /// One key/value pair of a mapping.
+    struct Entry {
+        var name: String
+        var key: Node
+        var value: Node
+    }
+
+    /// The pairs of a mapping with string keys, in order: merge keys (`<<: *defaults`) are
+    /// expanded (explicit keys win), keys that are not scalars and renamed duplicates are reported.
+    static func entries(of mapping: Node.Mapping, context: String?, diags: Diagnostics) -> [Entry] {
+        var explicit: [Entry] = []
+        var merged: [Entry] = []
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                diags.report(
+                    .wrongType(found: YAML.describe(key), expected: "a key name"), at: key.mark,
+                    context: context.map { "a key in \($0)" } ?? "a key at the top level")
+                continue
+            }
+            if let mark = key.mark,
+                let renamed = diags.renamedDuplicates[Position(line: mark.line, column: mark.column)]
+            {
+                diags.report(
+                    .duplicateKey(name: renamed.name, firstLine: renamed.firstLine), at: mark, context: context)
+                continue
+            }
+            if scalar.string == "<<", scalar.style == .plain || scalar.style == .any {
+                switch value {
+                case .mapping(let source):
+                    merged += entries(of: source, context: context, diags: diags)
+                case .sequence(let sources):
+                    for source in sources {
+                        if case .mapping(let source) = source {
+                            merged += entries(of: source, context: context, diags: diags)
+                        } else {
+                            diags.report(
+                                .wrongType(found: YAML.describe(source), expected: "a mapping to merge"),
+                                at: source.mark, key: "<<", context: context)
+                        }
+                    }
+                default:
+                    diags.report(
+                        .wrongType(found: YAML.describe(value), expected: "a mapping or a list of mappings to merge"),
+                        at: value.mark, key: "<<", context: context)
+                }
+                continue
+            }
+            explicit.append(Entry(name: scalar.string, key: key, value: value))
+        }
+        guard !merged.isEmpty else { return explicit }
+        var names = Set(explicit.map(\.name))
+        for entry in merged where names.insert(entry.name).inserted {
+            explicit.append(entry)
+        }
+        return explicit
+    }
+
+    /// Reads one mapping against its key list; call ``finish()`` to report unknown keys.
+    final class MappingReader {
+        let node: Node
+        let context: String?
+        let keys: [String]
+        let diags: Diagnostics
+        let entries: [Entry]
+        private var index: [String: Int] = [:]
+        private var finished = false
+
+        init(node: Node, mapping: Node.Mapping, context: String?, keys: [String], diags: Diagnostics) {
+            self.node = node
+            self.context = context
+            self.keys = keys
+            self.diags = diags
+            self.entries = StackFile.entries(of: mapping, context: context, diags: diags)
+            for (offset, entry) in entries.enumerated() where index[entry.name] == nil {
+                index[entry.name] = offset
+            }
+        }
+
+        var mark: Mark? { node.mark }
+
+        /// Whether the key is present (even with an empty value).
+        func has(_ key: String) -> Bool {
+            assert(keys.contains(key), "'\(key)' is not in the schema of \(context ?? "the top level")")
+            return index[key] != nil
+        }
+
+        /// The key's node, for positioning errors about the key itself.
+        func keyMark(_ key: String) -> Mark? { index[key].map { entries[$0].key.mark } ?? nil }
+
+        /// The value, also when it is null; nil when the key is absent.
+        func rawField(_ key: String) -> Field? {
+            guard has(key), let position = index[key] else { return nil }
+            return Field(node: entries[position].value, key: key, context: context, diags: diags)
+        }
+
+        /// The value; nil when the key is absent or its value is null (`key:` or `key: ~`).
+        func field(_ key: String) -> Field? {
+            guard let field = rawField(key), !field.isNull else { return nil }
+            return field
+        }
+
+        /// The value of a key that must be present and not null; reports it otherwise.
+        func required(_ key: String, expected: String) -> Field? {
+            guard let field = rawField(key) else {
+                missing(key, expected: expected)
+                return nil
+            }
+            if field.isNull {
+                field.wrongType(expected)
+                return nil
+            }
+            return field
+        }
+
+        /// Reports a missing key, unless an unknown key here is a misspelling of it: the
+        /// "unknown key …; did you mean" error already says what to fix.
+        func missing(_ key: String, expected: String) {
+            let misspelled = entries.contains {
+                !keys.contains($0.name) && diags.suggestion(for: $0.name, among: keys) == key
+            }
+            if !misspelled {
+                diags.report(.missingKey(name: key, expected: expected), at: mark, context: context)
+            }
+        }
+
+        private func read<T>(_ key: String, required: Bool, expected: String, _ convert: (Field) -> T?) -> T? {
+            let field = required ? self.required(key, expected: expected) : self.field(key)
+            return field.flatMap(convert)
+        }
+
+        func string(_ key: String, required: Bool = false) -> String? {
+            read(key, required: required, expected: Expect.string) { $0.string() }
+        }
+
+        func nonEmptyString(_ key: String, required: Bool = false) -> String? {
+            read(key, required: required, expected: "a non-empty string") { $0.nonEmptyString() }
+        }
+
+        func int(_ key: String, _ range: ClosedRange<Int>? = nil, required: Bool = false) -> Int? {
+            read(key, required: required, expected: Expect.integer(range)) { $0.int(range) }
+        }
+
+        func bool(_ key: String) -> Bool? { read(key, required: false, expected: Expect.bool) { $0.bool() } }
+
+        func span(_ key: String, required: Bool = false) -> TimeSpan? {
+            read(key, required: required, expected: Expect.span) { $0.span() }
+        }
+
+        func strings(_ key: String, required: Bool = false) -> [String]? {
+            read(key, required: required, expected: Expect.strings) { $0.strings() }
+        }
+
+        func stringMap(_ key: String) -> [String: String]? {
+            read(key, required: false, expected: "a mapping") { $0.stringMap() }
+        }
+
+        func command(_ key: String, required: Bool = false) -> [String]? {
+            read(key, required: required, expected: Expect.command) { $0.command() }
+        }
+
+        func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
+        where E.RawValue == String {
+            read(key, required: required, expected: Expect.oneOf(E.allCases.map(\.rawValue))) { $0.choice(type) }
+        }
+
+        /// A nested mapping read with its own key list.
+        func mapping(_ key: String, context: String, keys: [String], required: Bool = false) -> MappingReader? {
+            read(key, required: required, expected: "a mapping") { $0.mapping(context: context, keys: keys) }
+        }
+
+        /// Reports every key that is not in the key list.
+        func finish() {
+            guard !finished else { return }
+            finished = true
+            let known = Set(keys)
+            for entry in entries where !known.contains(entry.name) {
+                let suggestion = diags.suggestion(for: entry.name, among: keys)
+                diags.report(
+                    .unknownKey(found: entry.name, expected: keys, suggestion: suggestion), at: entry.key.mark,
+                    context: context)
+            }
+        }
+    }
+}

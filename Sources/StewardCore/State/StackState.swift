@@ -1,0 +1,98 @@
+import Foundation
+
+/// The current state of the stack: a view built by applying the event log in order.
+///
+/// Nothing else holds state that matters. Rebuilding it from the log after a restart gives
+/// the same value, which is what lets the control plane be killed at any moment.
+public struct StackState: Sendable, Equatable {
+    /// The stack definition in force.
+    public var stack: StackSpec?
+    public var stackDigest: String?
+    public var releases: [Int: Release] = [:]
+    /// The release serving each service in each environment.
+    public var current: [ServiceEnvironment: Int] = [:]
+    public var deployments: [Int: Deployment] = [:]
+    /// Last observed change per instance id.
+    public var instances: [String: InstanceObservation] = [:]
+    public var dependencies: [String: DependencyObservation] = [:]
+
+    public init() {}
+
+    /// The number the next release gets.
+    public var nextReleaseNumber: Int { (releases.keys.max() ?? 0) + 1 }
+    /// The id the next deployment gets.
+    public var nextDeploymentID: Int { (deployments.keys.max() ?? 0) + 1 }
+
+    /// Applies one event. Events are facts: applying never fails; unknown references are ignored.
+    public mutating func apply(_ event: StewardEvent) {
+        switch event {
+        case .stackApplied(let applied):
+            stack = applied.spec
+            stackDigest = applied.digest
+        case .releaseCreated(let release):
+            releases[release.number] = release
+        case .deploymentCreated(let deployment):
+            deployments[deployment.id] = deployment
+        case .deploymentInput(let id, let input):
+            guard var deployment = deployments[id] else { return }
+            _ = deployment.handle(input)
+            deployments[id] = deployment
+            if deployment.phase == .succeeded { current[deployment.target] = deployment.release }
+        case .deploymentFinished:
+            break
+        case .instanceObserved(let observation):
+            instances[observation.instanceID] = observation
+        case .dependencyObserved(let observation):
+            dependencies[observation.name] = observation
+        case .tokenCreated, .controlPlaneStarted:
+            break
+        }
+    }
+
+    /// The deployment in progress for a service in an environment, if any.
+    public func activeDeployment(for target: ServiceEnvironment) -> Deployment? {
+        deployments.values.filter { $0.target == target && !$0.isFinished }.min { $0.id < $1.id }
+    }
+
+    /// Deployments that have not finished, oldest first.
+    public var activeDeployments: [Deployment] {
+        deployments.values.filter { !$0.isFinished }.sorted { $0.id < $1.id }
+    }
+
+    /// The release serving a service in an environment.
+    public func currentRelease(for target: ServiceEnvironment) -> Release? {
+        current[target].flatMap { releases[$0] }
+    }
+
+    /// The release to return to on rollback: the one served before the current one.
+    public func previousRelease(for target: ServiceEnvironment) -> Release? {
+        guard let currentNumber = current[target] else { return nil }
+        let served = deployments.values
+            .filter { $0.target == target && $0.phase == .succeeded && $0.release != currentNumber }
+            .sorted { ($0.finishedAt ?? .distantPast, $0.id) < ($1.finishedAt ?? .distantPast, $1.id) }
+        return served.last.flatMap { releases[$0.release] }
+    }
+
+    /// Instance ids that should exist on the agents, with the release each belongs to.
+    ///
+    /// Serving releases want all their instances; a deployment in flight wants its old
+    /// instances and the new ones it has started, and decides itself when they go.
+    public var wantedInstances: [String: Int] {
+        var wanted: [String: Int] = [:]
+        for (target, number) in current where activeDeployment(for: target) == nil {
+            guard let release = releases[number] else { continue }
+            for id in release.instanceIDs { wanted[id] = number }
+        }
+        for deployment in activeDeployments {
+            if let previous = deployment.previousRelease {
+                for id in deployment.oldInstances where !deployment.stopped.contains(id) || deployment.phase == .aborting {
+                    wanted[id] = previous
+                }
+            }
+            for id in deployment.startedNewInstances where !deployment.stopped.contains(id) {
+                wanted[id] = deployment.release
+            }
+        }
+        return wanted
+    }
+}

@@ -1,0 +1,134 @@
+import Logging
+import Foundation
+public import StewardCore
+
+extension ControlPlane {
+    /// Plans and starts a deployment of `version` of a service to an environment.
+    ///
+    /// Checks everything it can before writing anything: the service and environment
+    /// exist, nothing else is deploying there, and every instance spec resolves (secrets,
+    /// dependency URLs). Then it records the release and the deployment and starts it.
+    /// - Throws: ``ControlPlaneError`` and changes nothing when the request cannot be carried out.
+    public func deploy(
+        service: String, environment: String, version: String, overrides: [String: String] = [:],
+        actor: String, kind: Deployment.Kind = .deploy
+    ) throws -> Deployment {
+        guard let stack = state.stack else { throw ControlPlaneError.invalid("no stack is loaded") }
+        guard stack.service(named: service) != nil else {
+            let known = stack.services.map(\.name).joined(separator: ", ")
+            throw ControlPlaneError.notFound("unknown service '\(service)'; the stack has: \(known)")
+        }
+        guard let effective = stack.effectiveService(service, in: environment) else {
+            let known = stack.environments.map(\.name).joined(separator: ", ")
+            throw ControlPlaneError.notFound("unknown environment '\(environment)'; the stack has: \(known)")
+        }
+        try Self.validate(version: version)
+        for key in overrides.keys where !Self.isValidVariableName(key) {
+            throw ControlPlaneError.invalid("'\(key)' is not a valid environment variable name; expected [A-Za-z_][A-Za-z0-9_]*")
+        }
+        let target = ServiceEnvironment(service: service, environment: environment)
+        if let active = state.activeDeployment(for: target) {
+            throw ControlPlaneError.conflict("deployment \(active.id) of \(target) is still \(active.phase.rawValue)")
+        }
+        let release = Release(
+            number: state.nextReleaseNumber, service: service, environment: environment, version: version,
+            overrides: overrides, spec: effective, createdAt: Date(), createdBy: actor)
+        try checkResolvable(release)
+        let current = state.currentRelease(for: target)
+        let deployment = Deployment(
+            id: state.nextDeploymentID, kind: kind, target: target, release: release.number,
+            previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
+            newInstances: release.instanceIDs, batchSize: effective.deploy.maxSurge,
+            readinessTimeout: effective.deploy.readinessTimeout, requestedBy: actor, createdAt: Date())
+        try record([.releaseCreated(release), .deploymentCreated(deployment)], actor: actor)
+        handle(deployment.id, .start(at: Date()), actor: actor)
+        return state.deployments[deployment.id] ?? deployment
+    }
+
+    /// Deploys the release that served before the current one, with its exact settings.
+    /// - Throws: ``ControlPlaneError`` when there is nothing to return to.
+    public func rollback(service: String, environment: String, actor: String) throws -> Deployment {
+        let target = ServiceEnvironment(service: service, environment: environment)
+        guard state.stack?.effectiveService(service, in: environment) != nil else {
+            throw ControlPlaneError.notFound("unknown service or environment: \(target)")
+        }
+        if let active = state.activeDeployment(for: target) {
+            throw ControlPlaneError.conflict(
+                "deployment \(active.id) of \(target) is still \(active.phase.rawValue); abort it instead")
+        }
+        guard let previous = state.previousRelease(for: target) else {
+            throw ControlPlaneError.invalid("\(target) has no earlier release to roll back to")
+        }
+        // A rollback is a new release with the old one's version, settings and service definition.
+        let release = Release(
+            number: state.nextReleaseNumber, service: service, environment: environment, version: previous.version,
+            overrides: previous.overrides, spec: previous.spec, createdAt: Date(), createdBy: actor)
+        try checkResolvable(release)
+        let current = state.currentRelease(for: target)
+        let deployment = Deployment(
+            id: state.nextDeploymentID, kind: .rollback, target: target, release: release.number,
+            previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
+            newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
+            readinessTimeout: release.spec.deploy.readinessTimeout, requestedBy: actor, createdAt: Date())
+        try record([.releaseCreated(release), .deploymentCreated(deployment)], actor: actor)
+        handle(deployment.id, .start(at: Date()), actor: actor)
+        return state.deployments[deployment.id] ?? deployment
+    }
+
+    /// Aborts a deployment in progress: its new instances stop and the old ones stay or return.
+    public func abort(deployment id: Int, reason: String, actor: String) throws -> Deployment {
+        guard let deployment = state.deployments[id] else { throw ControlPlaneError.notFound("no deployment \(id)") }
+        guard !deployment.isFinished else {
+            throw ControlPlaneError.conflict("deployment \(id) already \(deployment.phase.rawValue)")
+        }
+        handle(id, .abort(reason: "aborted by \(actor): \(reason)", at: Date()), actor: actor)
+        return state.deployments[id] ?? deployment
+    }
+
+    /// Feeds an input to a deployment: decide, record, then act.
+    func handle(_ id: Int, _ input: Deployment.Input, actor: String = "steward") {
+        guard var deployment = state.deployments[id], let effects = deployment.handle(input) else { return }
+        do {
+            try record([.deploymentInput(id: id, input)], actor: actor)
+        } catch {
+            logger.error("cannot record \(input.name) of deployment \(id): \(error)")
+            return
+        }
+        perform(effects, deployment: id)
+    }
+
+    func perform(_ effects: [Deployment.Effect], deployment id: Int) {
+        for effect in effects {
+            if case .finished(let phase, let reason) = effect {
+                try? record([.deploymentFinished(id: id, phase: phase, reason: reason)])
+                logger.info("deployment \(id) \(phase.rawValue)\(reason.map { ": \($0)" } ?? "")")
+            } else {
+                jobSink.yield(.deploymentEffect(id, effect))
+            }
+        }
+    }
+
+    private func checkResolvable(_ release: Release) throws {
+        guard let planner else { throw ControlPlaneError.invalid("no stack is loaded") }
+        do {
+            _ = try planner.instanceSpec(release.instanceID(0), of: release)
+        } catch {
+            throw ControlPlaneError.invalid("cannot prepare \(release.service) \(release.version): \(error)")
+        }
+    }
+
+    static func validate(version: String) throws {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_+"))
+        guard !version.isEmpty, version.count <= 128, version.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw ControlPlaneError.invalid(
+                "version '\(version)' is not valid; expected letters, digits and . - _ + (e.g. 1.4.2)")
+        }
+    }
+
+    static func isValidVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || (($0.isASCII) && CharacterSet.alphanumerics.contains($0)) }
+    }
+}

@@ -1,0 +1,164 @@
+import Logging
+import Foundation
+import StewardCore
+import StewardRuntime
+
+extension ControlPlane {
+    /// Runs the control plane's loops until cancelled: the agent watch, the dependency
+    /// monitor and the jobs that carry out effects.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.watchAgent() }
+            group.addTask { await self.monitorDependencies() }
+            for await job in jobs {
+                group.addTask { await self.execute(job) }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Ends ``run()``.
+    public nonisolated func shutdown() { jobSink.finish() }
+
+    nonisolated func execute(_ job: Job) async {
+        switch job {
+        case .deploymentEffect(let id, .startInstances(let instances, let release)):
+            await withDiscardingTaskGroup { group in
+                for instance in instances {
+                    group.addTask { await self.start(instance, release: release, deployment: id) }
+                }
+            }
+        case .deploymentEffect(let id, .stopInstances(let instances)):
+            await withDiscardingTaskGroup { group in
+                for instance in instances {
+                    group.addTask {
+                        await self.stopRetrying(instance)
+                        await self.handle(id, .instanceStopped(instance, at: Date()))
+                    }
+                }
+            }
+        case .deploymentEffect(let id, .scheduleDeadline(let deadline)):
+            let delay = deadline.timeIntervalSinceNow
+            if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+            guard !Task.isCancelled else { return }
+            await handle(id, .deadlinePassed(at: max(Date(), deadline)))
+        case .deploymentEffect(_, .finished):
+            break
+        case .startMissing(let instance, let release):
+            await start(instance, release: release, deployment: nil)
+            await jobFinished("start:\(instance)")
+        case .stopUnwanted(let instance):
+            await stopRetrying(instance)
+            await record(stopped: instance)
+            await jobFinished("stop:\(instance)")
+        }
+    }
+
+    private func record(stopped instance: String) {
+        try? record([.instanceObserved(.init(instanceID: instance, change: .stopped, message: "stopped: no release wants it"))])
+    }
+
+    /// Starts one instance, retrying while the agent is unreachable; an unresolvable spec
+    /// or a refused start fails the deployment's instance.
+    nonisolated func start(_ instance: String, release number: Int, deployment: Int?) async {
+        var delay = Duration.milliseconds(200)
+        for attempt in 1...20 {
+            guard !Task.isCancelled else { return }
+            let spec: InstanceSpec
+            do {
+                spec = try await instanceSpec(instance, release: number)
+            } catch {
+                if let deployment { await handle(deployment, .instanceFailed(instance, reason: "\(error)", at: Date())) }
+                return
+            }
+            do {
+                try await agent.ensureRunning(spec)
+                return
+            } catch let failure as AgentClient.Failure where failure.status != nil {
+                if let deployment { await handle(deployment, .instanceFailed(instance, reason: failure.description, at: Date())) }
+                return
+            } catch {
+                logger.warning("start \(instance) attempt \(attempt): \(error)")
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+        if let deployment {
+            await handle(deployment, .instanceFailed(instance, reason: "the agent did not accept the start", at: Date()))
+        }
+    }
+
+    /// Stops one instance; a stop must happen, so it retries until the agent confirms.
+    nonisolated func stopRetrying(_ instance: String) async {
+        var delay = Duration.milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                try await agent.stop(instance)
+                return
+            } catch {
+                logger.warning("stop \(instance): \(error)")
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    func instanceSpec(_ instance: String, release number: Int) throws -> InstanceSpec {
+        guard let planner, let release = state.releases[number] else {
+            throw ControlPlaneError.notFound("release \(number) is unknown")
+        }
+        return try planner.instanceSpec(instance, of: release)
+    }
+
+    /// Follows the agent with long polls; every answer is observed at once.
+    nonisolated func watchAgent() async {
+        var generation: UInt64?
+        var delay = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                let snapshot = try await agent.snapshot(after: generation, wait: .seconds(10))
+                generation = snapshot.generation
+                delay = .milliseconds(100)
+                await observe(snapshot)
+            } catch {
+                if Task.isCancelled { return }
+                generation = nil
+                await agentLost()
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+
+    /// Probes each dependency every few seconds and records changes.
+    nonisolated func monitorDependencies() async {
+        while !Task.isCancelled {
+            for (dependency, check, target) in await dependencyChecks() {
+                let result = await prober.run(check, target: target, timeout: .seconds(2))
+                await noteDependency(dependency, result: result)
+            }
+            try? await Task.sleep(for: .seconds(5))
+        }
+    }
+
+    private func dependencyChecks() -> [(String, ProbeSpec.Check, ProbeTarget)] {
+        guard let stack = state.stack, let planner else { return [] }
+        return stack.dependencies.compactMap { dependency in
+            guard let url = try? planner.resolveDependencyURL(dependency) else { return nil }
+            switch dependency.kind {
+            case .postgres: return (dependency.name, .postgres(url: url), ProbeTarget())
+            case .redis: return (dependency.name, .redis(url: url), ProbeTarget())
+            case .http, .s3:
+                guard let components = URLComponents(string: url), let host = components.host else { return nil }
+                let port = components.port ?? (components.scheme == "https" ? 443 : 80)
+                return (dependency.name, .tcp(port: port), ProbeTarget(host: host, port: port))
+            }
+        }
+    }
+
+    private func noteDependency(_ name: String, result: ProbeResult) {
+        let last = state.dependencies[name]
+        guard last?.up != result.ok else { return }
+        try? record([.dependencyObserved(.init(name: name, up: result.ok, message: result.ok ? "reachable" : result.message))])
+    }
+}

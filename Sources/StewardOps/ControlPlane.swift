@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+public import StewardCore
+public import StewardRuntime
+public import StewardStore
+
+/// The control plane's engine: the one place state changes, always log first.
+///
+/// Every request and every observation becomes events appended to the ``EventLog`` and
+/// applied to ``state``; only then do effects run (as jobs, outside the actor). Deployment
+/// decisions come from ``Deployment/handle(_:)``; this type only carries them out and
+/// feeds back what happened. After a restart, ``init(log:agent:secrets:baseDirectory:logger:)``
+/// replays the log and ``run()`` resumes unfinished deployments from where they stopped.
+public actor ControlPlane {
+    /// Work that runs outside the actor: talking to agents, waiting for deadlines.
+    enum Job: Sendable {
+        case deploymentEffect(Int, Deployment.Effect)
+        case startMissing(String, release: Int)
+        case stopUnwanted(String)
+    }
+
+    public nonisolated let log: EventLog
+    public nonisolated let agent: AgentClient
+    public internal(set) var state = StackState()
+    /// The agent's latest snapshot, if one arrived.
+    public internal(set) var agentSnapshot: AgentSnapshot?
+    /// When the agent last answered; nil while unreachable.
+    public internal(set) var agentReachable = false
+    let secrets: SecretSource
+    public nonisolated let baseDirectory: String
+    let logger: Logger
+    let prober: Prober
+    let jobs: AsyncStream<Job>
+    let jobSink: AsyncStream<Job>.Continuation
+    var jobsInFlight: Set<String> = []
+    var lastRestarts: [String: Int] = [:]
+    var resumed = false
+    /// Called with each appended event (for metrics).
+    var onAppend: (@Sendable (EventRecord) -> Void)?
+
+    /// Opens the control plane over a log, replaying it into ``state``.
+    public init(
+        log: EventLog, agent: AgentClient, secrets: SecretSource = .environment(), baseDirectory: String,
+        prober: Prober = Prober(), logger: Logger = Logger(label: "steward.controlplane")
+    ) throws {
+        self.log = log
+        self.agent = agent
+        self.secrets = secrets
+        self.baseDirectory = baseDirectory
+        self.logger = logger
+        self.prober = prober
+        (jobs, jobSink) = AsyncStream.makeStream(of: Job.self)
+        var state = StackState()
+        for record in try log.allEvents() {
+            if let event = try StewardEvent.decode(type: record.type, subject: record.subject, payload: record.payload) {
+                state.apply(event)
+            }
+        }
+        self.state = state
+    }
+
+    /// Sets a callback that sees every appended event.
+    public func setOnAppend(_ callback: @escaping @Sendable (EventRecord) -> Void) { onAppend = callback }
+
+    // MARK: Recording
+
+    /// Appends events durably, then applies them to the state.
+    @discardableResult
+    func record(_ events: [StewardEvent], actor: String = "steward") throws -> [EventRecord] {
+        let time = Date()
+        let new = try events.map { event in
+            let encoded = try event.encoded()
+            return NewEvent(type: encoded.type, subject: encoded.subject, actor: actor, time: time, payload: encoded.payload)
+        }
+        let records = try log.append(new)
+        for event in events { state.apply(event) }
+        if let onAppend { records.forEach(onAppend) }
+        return records
+    }
+
+    // MARK: Stack
+
+    /// Makes a validated stack the current definition (recorded only when it changed).
+    public func apply(stack: StackSpec, digest: String, file: String, actor: String) throws {
+        guard state.stackDigest != digest else { return }
+        try record([.stackApplied(StackApplied(spec: stack, digest: digest, file: file))], actor: actor)
+    }
+
+    var planner: InstancePlanner? {
+        state.stack.map { InstancePlanner(stack: $0, baseDirectory: baseDirectory, secrets: secrets) }
+    }
+}

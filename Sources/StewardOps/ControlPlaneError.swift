@@ -1,0 +1,15 @@
+/// Why the control plane refused a request; the API maps each case to a status code.
+public enum ControlPlaneError: Error, Equatable, CustomStringConvertible {
+    /// Something named does not exist (404).
+    case notFound(String)
+    /// The request conflicts with work in progress (409).
+    case conflict(String)
+    /// The request is well-formed but cannot be carried out as asked (422).
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let message), .conflict(let message), .invalid(let message): message
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import StewardCore
+import StewardRuntime
+
+/// Turns a release into the exact specs its instances run with.
+///
+/// Pure apart from the secret lookup: resolves `${…}` references (version, service,
+/// environment, instance, dependency URLs, secrets), makes the working directory absolute
+/// against the stack file's folder, and leaves `${port}` for the agent, which picks the port.
+public struct InstancePlanner: Sendable {
+    /// A reference that cannot be resolved (a secret that is not set, an unknown dependency).
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var stack: StackSpec
+    /// The folder of the stack file; relative paths are resolved against it.
+    public var baseDirectory: String
+    public var secrets: SecretSource
+
+    public init(stack: StackSpec, baseDirectory: String, secrets: SecretSource) {
+        self.stack = stack
+        self.baseDirectory = baseDirectory
+        self.secrets = secrets
+    }
+
+    /// The spec of the instance `id` of `release`.
+    public func instanceSpec(_ id: String, of release: Release) throws -> InstanceSpec {
+        let service = release.spec
+        let lookup: (Interpolation.Reference) throws -> String = { reference in
+            switch reference {
+            case .port: return "${port}"
+            case .version: return release.version
+            case .service: return release.service
+            case .environment: return release.environment
+            case .instance: return id
+            case .secret(let name):
+                guard let value = secrets.value(of: name) else {
+                    throw Failure(description: "secret \(name) is not set (set STEWARD_SECRET_\(name) for the control plane)")
+                }
+                return value
+            case .dependencyURL(let name):
+                guard let dependency = stack.dependency(named: name) else {
+                    throw Failure(description: "dependency '\(name)' is not declared in the stack")
+                }
+                return try resolveDependencyURL(dependency)
+            case .servicePort(let name):
+                guard let port = stack.service(named: name)?.port else {
+                    throw Failure(description: "service '\(name)' has no port")
+                }
+                return String(port)
+            }
+        }
+        func resolve(_ text: String) throws -> String { try Interpolation.resolve(text, using: lookup) }
+
+        var env: [String: String] = [:]
+        for (key, value) in service.env { env[key] = try resolve(value) }
+        for (key, value) in release.overrides { env[key] = value }
+        env["APP_VERSION"] = env["APP_VERSION"] ?? release.version
+        let directory = service.workingDirectory.map(absolute) ?? baseDirectory
+        return InstanceSpec(
+            id: id, service: release.service, environment: release.environment, release: release.number,
+            version: release.version, command: try resolve(service.command), args: try service.args.map(resolve),
+            env: env, workingDirectory: directory, port: nil, liveness: service.liveness, readiness: service.readiness,
+            stopGracePeriod: service.stopGracePeriod, restart: service.restart, logs: service.logs)
+    }
+
+    /// A dependency's URL with its secrets filled in.
+    public func resolveDependencyURL(_ dependency: DependencySpec) throws -> String {
+        try Interpolation.resolve(dependency.url) { reference in
+            guard case .secret(let name) = reference else {
+                throw Failure(description: "dependency '\(dependency.name)' may only reference secrets")
+            }
+            guard let value = secrets.value(of: name) else {
+                throw Failure(description: "secret \(name) is not set (set STEWARD_SECRET_\(name) for the control plane)")
+            }
+            return value
+        }
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import StewardCore
+import StewardHTTP
+import StewardOps
+
+extension APIRoutes {
+    static func addDeploymentRoutes(to api: RouterGroup<StewardRequestContext>, controlPlane: ControlPlane) {
+        api.post("/deployments") { request, context in
+            let body = try await JSONAnswer.decode(DeployRequest.self, from: request)
+            let deployment = try await mapErrors {
+                try await controlPlane.deploy(
+                    service: body.service, environment: body.environment, version: body.version,
+                    overrides: body.set ?? [:], actor: context.actor)
+            }
+            return try JSONAnswer.response(deployment, status: .accepted)
+        }
+        api.post("/rollbacks") { request, context in
+            let body = try await JSONAnswer.decode(RollbackRequest.self, from: request)
+            let deployment = try await mapErrors {
+                try await controlPlane.rollback(service: body.service, environment: body.environment, actor: context.actor)
+            }
+            return try JSONAnswer.response(deployment, status: .accepted)
+        }
+        api.post("/deployments/:id/abort") { request, context in
+            let id = try context.parameters.require("id", as: Int.self)
+            let body = try await JSONAnswer.decode(AbortRequest.self, from: request)
+            let deployment = try await mapErrors {
+                try await controlPlane.abort(deployment: id, reason: body.reason ?? "no reason given", actor: context.actor)
+            }
+            return try JSONAnswer.response(deployment, status: .accepted)
+        }
+        api.put("/stack") { request, context in
+            let text = try await JSONAnswer.text(from: request)
+            let file = request.uri.queryParameters.get("file") ?? "steward.yaml"
+            switch StackFile.parse(text, file: file) {
+            case .failure(let errors):
+                throw APIError.unprocessable(
+                    "the stack file has \(errors.errors.count) problem(s)",
+                    details: errors.errors.map { .init(message: $0.description, line: $0.line, column: $0.column) })
+            case .success(let stack):
+                try await controlPlane.apply(stack: stack, digest: TokenHash.of(text), file: file, actor: context.actor)
+                return try JSONAnswer.response(stack)
+            }
+        }
+    }
+
+    /// Turns control-plane refusals into API errors with the right status.
+    static func mapErrors<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ControlPlaneError {
+            switch error {
+            case .notFound(let message): throw APIError.notFound(message)
+            case .conflict(let message): throw APIError.conflict(message)
+            case .invalid(let message): throw APIError.unprocessable(message)
+            }
+        }
+    }
+}

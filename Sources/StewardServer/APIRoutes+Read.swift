@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import StewardCore
+import StewardHTTP
+import StewardOps
+import StewardRuntime
+import StewardStore
+
+extension APIRoutes {
+    static func addReadRoutes(to api: RouterGroup<StewardRequestContext>, controlPlane: ControlPlane) {
+        let log = controlPlane.log
+        api.get("/status") { _, _ in
+            try JSONAnswer.response(
+                StatusView(
+                    state: await controlPlane.state, snapshot: await controlPlane.agentSnapshot,
+                    agentURL: controlPlane.agent.baseURL, reachable: await controlPlane.agentReachable,
+                    lastEvent: try log.lastSequence()))
+        }
+        api.get("/stack") { _, _ in
+            guard let stack = await controlPlane.state.stack else { throw APIError.notFound("no stack is loaded") }
+            return try JSONAnswer.response(stack)
+        }
+        api.get("/services") { _, _ in
+            try JSONAnswer.response(await controlPlane.state.stack?.services ?? [])
+        }
+        api.get("/services/:name") { _, context in
+            let name = try context.parameters.require("name")
+            guard let service = await controlPlane.state.stack?.service(named: name) else {
+                throw APIError.notFound("no service '\(name)'")
+            }
+            return try JSONAnswer.response(service)
+        }
+        api.get("/environments") { _, _ in
+            try JSONAnswer.response(await controlPlane.state.stack?.environments ?? [])
+        }
+        api.get("/releases") { request, _ in
+            let service = request.uri.queryParameters.get("service")
+            let environment = request.uri.queryParameters.get("environment")
+            let state = await controlPlane.state
+            let releases = state.releases.values
+                .filter { service == nil || $0.service == service }
+                .filter { environment == nil || $0.environment == environment }
+                .sorted { $0.number > $1.number }
+                .map { ReleaseView(release: $0, serving: state.current[ServiceEnvironment(service: $0.service, environment: $0.environment)] == $0.number) }
+            return try JSONAnswer.response(releases)
+        }
+        api.get("/deployments") { request, _ in
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
+            let deployments = await controlPlane.state.deployments.values.sorted { $0.id > $1.id }.prefix(max(1, limit))
+            return try JSONAnswer.response(Array(deployments))
+        }
+        api.get("/deployments/:id") { _, context in
+            let id = try context.parameters.require("id", as: Int.self)
+            guard let deployment = await controlPlane.state.deployments[id] else {
+                throw APIError.notFound("no deployment \(id)")
+            }
+            return try JSONAnswer.response(deployment)
+        }
+        api.get("/instances") { request, _ in
+            let service = request.uri.queryParameters.get("service")
+            let environment = request.uri.queryParameters.get("environment")
+            let instances = (await controlPlane.agentSnapshot?.instances ?? [])
+                .filter { service == nil || $0.spec.service == service }
+                .filter { environment == nil || $0.spec.environment == environment }
+            return try JSONAnswer.response(instances)
+        }
+        api.get("/events") { request, _ in
+            let after = request.uri.queryParameters.get("after", as: Int64.self)
+            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
+            let type = request.uri.queryParameters.get("type")
+            let subject = request.uri.queryParameters.get("subject")
+            let records = try after.map { try log.events(after: $0, limit: limit, typePrefix: type, subjectPrefix: subject) }
+                ?? log.latestEvents(limit: limit, typePrefix: type, subjectPrefix: subject).reversed()
+            return try JSONAnswer.response(records.map(EventView.init))
+        }
+        api.get("/audit/verify") { _, _ in
+            try JSONAnswer.response(try log.verify())
+        }
+        api.get("/services/:name/logs") { request, context in
+            let name = try context.parameters.require("name")
+            guard let environment = request.uri.queryParameters.get("environment") else {
+                throw APIError.badRequest("missing query parameter 'environment'")
+            }
+            let offsets = request.uri.queryParameters.get("offsets").map(LogCursor.decode) ?? [:]
+            let tail = request.uri.queryParameters.get("tail", as: Int.self) ?? 8192
+            let instances = (await controlPlane.agentSnapshot?.instances ?? [])
+                .filter { $0.spec.service == name && $0.spec.environment == environment }
+            guard !instances.isEmpty else { throw APIError.notFound("no instances of \(name) in \(environment)") }
+            var chunks: [LogChunk] = []
+            for instance in instances {
+                let chunk = try await controlPlane.agent.log(instance.id, offset: offsets[instance.id] ?? -tail)
+                chunks.append(chunk)
+            }
+            return try JSONAnswer.response(chunks)
+        }
+    }
+}
+
+/// An event as the API shows it, with its payload as JSON rather than bytes.
+struct EventView: Encodable {
+    var seq: Int64
+    var time: Date
+    var type: String
+    var subject: String
+    var actor: String
+    var hash: String
+    var payload: JSONValue
+
+    init(_ record: EventRecord) {
+        seq = record.seq
+        time = record.time
+        type = record.type
+        subject = record.subject
+        actor = record.actor
+        hash = record.hash
+        payload = (try? JSONDecoder().decode(JSONValue.self, from: record.payload)) ?? .null
+    }
+}
+
+/// A release and whether it serves now.
+struct ReleaseView: Encodable {
+    var release: Release
+    var serving: Bool
+}
+
+/// Log offsets per instance, passed as `id:offset,id:offset` so `steward logs -f` can continue.
+enum LogCursor {
+    static func decode(_ text: String) -> [String: Int] {
+        var offsets: [String: Int] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, let offset = Int(parts[1]) { offsets[String(parts[0])] = offset }
+        }
+        return offsets
+    }
+}

@@ -1,0 +1,33 @@
+/// The body of `POST /api/v1/deployments`.
+public struct DeployRequest: Codable, Sendable {
+    public var service: String
+    public var environment: String
+    public var version: String
+    /// Extra environment variables for this release only.
+    public var set: [String: String]?
+
+    public init(service: String, environment: String, version: String, set: [String: String]? = nil) {
+        self.service = service
+        self.environment = environment
+        self.version = version
+        self.set = set
+    }
+}
+
+/// The body of `POST /api/v1/rollbacks`.
+public struct RollbackRequest: Codable, Sendable {
+    public var service: String
+    public var environment: String
+
+    public init(service: String, environment: String) {
+        self.service = service
+        self.environment = environment
+    }
+}
+
+/// The body of `POST /api/v1/deployments/{id}/abort`.
+public struct AbortRequest: Codable, Sendable {
+    public var reason: String?
+
+    public init(reason: String? = nil) { self.reason = reason }
+}

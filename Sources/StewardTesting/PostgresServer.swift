@@ -1,0 +1,115 @@
+import Foundation
+import Synchronization
+
+/// A real PostgreSQL 15 server for one test, in a temporary directory on a free port.
+///
+/// It listens on 127.0.0.1 only, keeps its unix socket in its own directory, trusts every
+/// local connection (user `postgres`, no password) and runs with `fsync=off`. Always stop it:
+///
+/// ```swift
+/// let postgres = try await PostgresServer.start()
+/// defer { postgres.stop() }
+/// ```
+///
+/// It is also stopped when the last reference goes away, but `defer` makes the moment explicit.
+public final class PostgresServer: Sendable {
+    /// Where the Debian `postgresql-15` package installs `initdb` and `pg_ctl`.
+    static let binaries = "/usr/lib/postgresql/15/bin"
+
+    /// The TCP port it listens on (127.0.0.1).
+    public let port: Int
+    /// The server's temporary directory: the data directory, the socket and the log are inside.
+    public let directory: String
+    /// The user the server runs as when tests run as root.
+    private let user: String?
+    private let stopped = Mutex(false)
+
+    /// `postgres://postgres@127.0.0.1:PORT/postgres`.
+    public var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
+
+    private init(port: Int, directory: String, user: String?) {
+        self.port = port
+        self.directory = directory
+        self.user = user
+    }
+
+    deinit { stop() }
+
+    /// Creates a cluster with `initdb` and starts it with `pg_ctl -w`, which returns once it accepts connections.
+    ///
+    /// - Throws: ``CommandFailed`` with the server's log when it cannot be created or started.
+    public static func start() async throws -> PostgresServer {
+        let temporary = try TemporaryDirectory(prefix: "steward-postgres")
+        do {
+            let user = try await ServerUser.name()
+            try await ServerUser.handOver(temporary.path, to: user)
+            let data = temporary.path + "/data"
+            try await CommandRunner.check(
+                ServerUser.command(
+                    ["\(binaries)/initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync",
+                     "--encoding=UTF8", "--locale=C"],
+                    as: user),
+                in: temporary.path)
+            // A free port can be taken between choosing and binding it; try a few.
+            var lastError: (any Error)?
+            for _ in 0..<3 {
+                let port = try FreePort.next()
+                try configure(data: data, socketDirectory: temporary.path, port: port)
+                let outcome = try await CommandRunner.run(
+                    ServerUser.command(
+                        ["\(binaries)/pg_ctl", "-D", data, "-l", "\(temporary.path)/postgres.log", "-w", "-t", "60",
+                         "start"],
+                        as: user),
+                    in: temporary.path)
+                if outcome.status == 0 {
+                    return PostgresServer(port: port, directory: temporary.path, user: user)
+                }
+                let log = (try? String(contentsOfFile: "\(temporary.path)/postgres.log", encoding: .utf8)) ?? ""
+                lastError = CommandFailed(
+                    command: ["pg_ctl", "start", "-D", data], status: outcome.status, output: outcome.output + log)
+                _ = try? await CommandRunner.run(
+                    ServerUser.command(["\(binaries)/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], as: user),
+                    in: temporary.path)
+            }
+            throw lastError!
+        } catch {
+            temporary.remove()
+            throw error
+        }
+    }
+
+    /// Stops the server at once (`pg_ctl stop -m immediate`) and deletes its directory. Safe to call twice.
+    public func stop() {
+        let wasStopped = stopped.withLock { stopped in
+            defer { stopped = true }
+            return stopped
+        }
+        guard !wasStopped else { return }
+        CommandRunner.runBlocking(
+            ServerUser.command(
+                ["\(Self.binaries)/pg_ctl", "-D", "\(directory)/data", "-m", "immediate", "-w", "stop"], as: user),
+            in: directory)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Writes the settings that make the server local-only and fast; later lines win in postgresql.conf.
+    private static func configure(data: String, socketDirectory: String, port: Int) throws {
+        let settings = """
+
+            # steward test server
+            listen_addresses = '127.0.0.1'
+            port = \(port)
+            unix_socket_directories = '\(socketDirectory)'
+            fsync = off
+            synchronous_commit = off
+            full_page_writes = off
+            max_connections = 50
+            shared_buffers = 16MB
+
+            """
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(data)/postgresql.conf"))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(settings.utf8))
+    }
+}

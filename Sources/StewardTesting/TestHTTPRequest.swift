@@ -1,0 +1,16 @@
+/// A request received by a ``TestHTTPServer``.
+public struct TestHTTPRequest: Sendable, Equatable {
+    /// The method, such as `GET`.
+    public var method: String
+    /// The request target, such as `/api/health/readyz?full=1`.
+    public var path: String
+    /// The header fields, names lowercased.
+    public var headers: [String: String]
+
+    /// Creates a request value.
+    public init(method: String, path: String, headers: [String: String]) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+    }
+}

@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import StewardCore
+
+/// The CLI's HTTP client for the control plane's API.
+struct APIClient {
+    let baseURL: String
+    let token: String?
+
+    /// Sends a request and returns the raw JSON body of a 2xx answer.
+    ///
+    /// - Throws: ``CLIError`` `.refused` with the server's message for 4xx/5xx, `.unreachable` when it cannot connect.
+    func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> Data {
+        var request = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + path)
+        request.method = .init(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(data: body))
+        }
+        let response: HTTPClientResponse
+        let buffer: ByteBuffer
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        } catch {
+            throw CLIError.unreachable("cannot reach the control plane at \(baseURL): \(error)")
+        }
+        let data = Data(buffer: buffer)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw CLIError.refused(status: Int(response.status.code), message: Self.errorMessage(data) ?? "HTTP \(response.status.code)", details: Self.errorDetails(data))
+        }
+        return data
+    }
+
+    func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        try JSONDecoder.steward.decode(T.self, from: try await send("GET", path))
+    }
+
+    func post<T: Decodable>(_ path: String, _ body: some Encodable, as type: T.Type) async throws -> T {
+        try JSONDecoder.steward.decode(T.self, from: try await send("POST", path, body: try JSONEncoder.steward.encode(body)))
+    }
+
+    private static func errorMessage(_ data: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let error = object["error"] as? [String: Any]
+        else { return nil }
+        return error["message"] as? String
+    }
+
+    private static func errorDetails(_ data: Data) -> [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let error = object["error"] as? [String: Any], let details = error["details"] as? [[String: Any]]
+        else { return [] }
+        return details.compactMap { $0["message"] as? String }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import StewardAgent
+import StewardCore
+import StewardOps
+import StewardRuntime
+import StewardServer
+
+extension Steward {
+    /// `steward demo`: agent, control plane and an example stack in one process.
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start an agent, the control plane and an example stack, and deploy it to development.",
+            discussion: """
+                Everything runs on embedded defaults: SQLite in DATA_DIR, local processes, loopback ports. \
+                The example service is demo-app (this binary's `demo-app` command). Ctrl-C stops it all, \
+                instances included.
+                """
+        )
+
+        @Option(help: "Where the demo keeps its log, tokens and instance state.")
+        var dataDir: String = ".steward"
+
+        @Option(help: "Port of the control plane's API and dashboard.")
+        var port: Int = 7070
+
+        @Option(help: "Port of the agent.")
+        var agentPort: Int = 7071
+
+        @Option(help: "Version of the example service to deploy.")
+        var version: String = "1.0.0"
+
+        func validate() throws {
+            for value in [port, agentPort] where !(1...65535).contains(value) {
+                throw ValidationError("ports must be 1–65535, got \(value)")
+            }
+            guard port != agentPort else { throw ValidationError("--port and --agent-port must differ") }
+        }
+
+        func run() async throws {
+            var logger = Logger(label: "steward.demo")
+            logger.logLevel = .warning
+            let agentState = dataDir + "/agent"
+            let agentToken = try AgentCredentials.loadOrCreate(stateDirectory: agentState)
+            let supervisor = try Supervisor(stateDirectory: agentState, prober: Prober(), logger: logger)
+            let agentApplication = Application(
+                router: AgentRoutes.router(supervisor: supervisor, token: agentToken),
+                configuration: .init(address: .hostname("127.0.0.1", port: agentPort), serverName: "steward-agent"),
+                logger: logger)
+
+            let stackPath = dataDir + "/demo-stack.yaml"
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            try DemoStack.yaml(executable: Self.ownExecutable()).write(toFile: stackPath, atomically: true, encoding: .utf8)
+            let server: ControlPlaneServer
+            do {
+                server = try ControlPlaneServer(
+                    dataDirectory: dataDir, stackPath: stackPath,
+                    agent: AgentClient(baseURL: "http://127.0.0.1:\(agentPort)", token: agentToken),
+                    host: "127.0.0.1", port: port, logger: logger)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            let driver = DemoDriver(
+                controlPlane: server.controlPlane, version: version, apiURL: "http://127.0.0.1:\(port)",
+                tokenPath: dataDir + "/admin.token")
+            // Order is dependency: shutdown runs in reverse, so the control plane stops before
+            // the supervisor stops the instances (and nothing restarts them meanwhile).
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [
+                        .init(service: SupervisorService(supervisor: supervisor, stopInstancesOnShutdown: true)),
+                        .init(service: agentApplication),
+                        .init(service: server.application),
+                        .init(service: driver),
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            printError("starting Steward demo (data in \(dataDir)) …")
+            try await group.run()
+        }
+
+        /// The path of the running `steward` binary.
+        static func ownExecutable() -> String {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        }
+    }
+}
+
+/// Deploys the example service once everything is up, prints where things are, then waits.
+struct DemoDriver: Service {
+    let controlPlane: ControlPlane
+    let version: String
+    let apiURL: String
+    let tokenPath: String
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await deployAndReport()
+            try await gracefulShutdown()
+        }
+    }
+
+    private func deployAndReport() async throws {
+        let target = ServiceEnvironment(service: "web", environment: "development")
+        while true {
+            let ready = await controlPlane.state.stack != nil
+            let reachable = await controlPlane.agentReachable
+            if ready && reachable { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let deployment: Deployment
+        if let running = await controlPlane.state.activeDeployment(for: target) {
+            deployment = running
+        } else {
+            deployment = try await controlPlane.deploy(service: "web", environment: "development", version: version, actor: "demo")
+        }
+        printError("deploying web \(version) to development (deployment \(deployment.id)) …")
+        while let current = await controlPlane.state.deployments[deployment.id], !current.isFinished {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let finished = await controlPlane.state.deployments[deployment.id]
+        guard finished?.phase == .succeeded else {
+            printError("the demo deployment failed: \(finished?.reason ?? "unknown reason")")
+            return
+        }
+        let instances = (await controlPlane.agentSnapshot?.instances ?? []).filter { $0.spec.service == "web" }
+        let urls = instances.map { "http://127.0.0.1:\($0.port)/api/health/healthz" }
+        let message = """
+
+            Steward demo is up.
+              app:        \(urls.joined(separator: "\n              "))
+              dashboard:  \(apiURL)/
+              API:        \(apiURL)/api/v1/status   (token in \(tokenPath))
+              metrics:    \(apiURL)/metrics
+            Try, in another terminal:
+              swift run steward status
+              swift run steward deploy web --env development --version 1.1.0 --wait
+              swift run steward rollback web --env development --wait
+              swift run steward events
+            Press Ctrl-C to stop.
+
+            """
+        FileHandle.standardOutput.write(Data(message.utf8))
+    }
+}
+
+/// The example stack the demo runs: `demo-app` in three environments.
+enum DemoStack {
+    static func yaml(executable: String) -> String {
+        """
+        version: 1
+        stack: demo
+        services:
+          web:
+            command: \(executable)
+            args: [demo-app]
+            env:
+              LOG_LEVEL: info
+            port: 8080
+            instances: 1
+            readiness:
+              http:
+                path: /api/health/readyz
+                expectJSON:
+                  status: Ready
+              interval: 2s
+              timeout: 1s
+            liveness:
+              http:
+                path: /api/health/healthz
+              interval: 5s
+              timeout: 1s
+              failureThreshold: 3
+            stopGracePeriod: 5s
+            deploy:
+              strategy: rolling
+              maxSurge: 1
+              readinessTimeout: 20s
+        environments:
+          development:
+            promotesTo: staging
+            instances:
+              web: 2
+          staging:
+            promotesTo: production
+          production:
+            approvals: 1
+            instances:
+              web: 2
+        """
+    }
+}

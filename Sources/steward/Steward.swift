@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `steward` command: a client of the control plane's API, plus the servers themselves.
+@main
+struct Steward: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "steward",
+        abstract: "Deploy, watch and recover a stack of services declared in steward.yaml.",
+        discussion: """
+            Exit codes: 0 success; 1 the operation failed (invalid stack, failed deployment, \
+            broken audit chain); 2 the server refused the request; 3 the server could not be reached; \
+            64 invalid command-line usage.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Demo.self, Validate.self, Serve.self, Agent.self, Status.self, Deploy.self, Rollback.self,
+            Releases.self, Logs.self, Events.self, Audit.self, DemoApp.self,
+        ]
+    )
+}

@@ -1,0 +1,54 @@
+import Foundation
+import StewardStore
+import Testing
+
+struct EventLogReadTests {
+    private func seededLog(_ backend: Backend) throws -> StoreFixture {
+        let fixture = try StoreFixture(backend)
+        try fixture.log.append([
+            Events.make(1, type: "deployment.started", subject: "service/api/production"),
+            Events.make(2, type: "deployment.finished", subject: "service/api/production"),
+            Events.make(3, type: "backup.created", subject: "database/main"),
+            Events.make(4, type: "deployment.started", subject: "service/web/staging"),
+            Events.make(5, type: "deploymentX", subject: "service/api*/odd"),
+            Events.make(6, type: "Deployment.started", subject: "service/apix"),
+        ])
+        return fixture
+    }
+
+    /// `events(after:limit:)` pages forward in ascending seq order.
+    @Test(arguments: Backend.allCases)
+    func eventsAfterPagesForward(backend: Backend) throws {
+        let fixture = try seededLog(backend)
+        #expect(try fixture.log.events().map(\.seq) == [1, 2, 3, 4, 5, 6])
+        #expect(try fixture.log.events(after: 2, limit: 2).map(\.seq) == [3, 4])
+        #expect(try fixture.log.events(after: 6).isEmpty)
+        #expect(try fixture.log.events(limit: 0).isEmpty)
+    }
+
+    /// Type and subject prefixes match exactly: case-sensitive, with `*`, `?` and `[` taken literally.
+    @Test(arguments: Backend.allCases)
+    func prefixesMatchExactly(backend: Backend) throws {
+        let fixture = try seededLog(backend)
+        #expect(try fixture.log.events(typePrefix: "deployment.").map(\.seq) == [1, 2, 4])
+        #expect(try fixture.log.events(typePrefix: "deployment").map(\.seq) == [1, 2, 4, 5])
+        #expect(try fixture.log.events(subjectPrefix: "service/api/").map(\.seq) == [1, 2])
+        #expect(try fixture.log.events(subjectPrefix: "service/api*").map(\.seq) == [5])
+        #expect(try fixture.log.events(subjectPrefix: "service/ap?").isEmpty)
+        #expect(try fixture.log.events(subjectPrefix: "service/[a]").isEmpty)
+        #expect(
+            try fixture.log.events(typePrefix: "deployment.", subjectPrefix: "service/api/").map(\.seq) == [1, 2]
+        )
+        #expect(try fixture.log.events(after: 1, typePrefix: "deployment.").map(\.seq) == [2, 4])
+    }
+
+    /// `latestEvents` returns the newest events first, filtered the same way.
+    @Test(arguments: Backend.allCases)
+    func latestEventsAreNewestFirst(backend: Backend) throws {
+        let fixture = try seededLog(backend)
+        #expect(try fixture.log.latestEvents(limit: 2).map(\.seq) == [6, 5])
+        #expect(try fixture.log.latestEvents(limit: 10, typePrefix: "deployment.").map(\.seq) == [4, 2, 1])
+        #expect(try fixture.log.latestEvents(limit: 1, subjectPrefix: "service/api/").map(\.seq) == [2])
+        #expect(try fixture.log.latestEvents(limit: 0).isEmpty)
+    }
+}
