@@ -28,7 +28,7 @@ public enum AgentRoutes {
             let deadline = ContinuousClock.now + .milliseconds(waitMs)
             // Long poll: answer as soon as the generation moves past `after`.
             while await supervisor.generation <= after, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
+                try await Task.sleep(for: .milliseconds(2))
             }
             return try JSONAnswer.response(await supervisor.snapshot())
         }

@@ -1,6 +1,7 @@
 /// The dashboard page served at `/`: hand-written HTML and JavaScript over `/api/v1/status`.
 ///
-/// It asks once for an API token (kept in the browser's local storage) and refreshes every
+/// It asks once for an API token (kept in the browser's local storage, or taken from a
+/// `#token=…` fragment) and refreshes every
 /// two seconds: services per environment with their release and ready instances, the
 /// deployment in progress, dependencies, and the latest events.
 enum Dashboard {
@@ -27,6 +28,9 @@ enum Dashboard {
     <section><h2>Recent events</h2><table><tbody id="events"></tbody></table></section>
     </main>
     <script>
+    // `/#token=…` (printed by `steward demo`) signs in without typing; the fragment never reaches the server.
+    const fragment = location.hash.match(/token=([^&]+)/);
+    if (fragment) { localStorage.stewardToken = fragment[1]; history.replaceState(null, "", location.pathname); }
     const esc = s => String(s ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
     function saveToken(){ localStorage.stewardToken = document.getElementById("tokenInput").value.trim(); refresh(); }
     async function get(path){
@@ -47,7 +51,7 @@ enum Dashboard {
           return `<tr><td>${esc(v.service)}</td><td>${esc(v.environment)}</td><td>${v.release ? "r" + v.release + " · " + esc(v.version) : "—"}</td>
             <td class="${v.ready >= v.desired && v.desired > 0 ? "ok" : "warn"}">${v.ready}/${v.desired}</td><td>${inst}</td>
             <td>${d ? `<span class="${cls}">#${d.id} ${esc(phase)}</span> ${esc(d.reason || "")}` : ""}</td></tr>`;
-        }).join("");
+        }).join("") || '<tr><td colspan="6">nothing deployed yet: <code>steward deploy SERVICE --env ENV --version V</code></td></tr>';
         document.getElementById("deps").innerHTML = s.dependencies.map(d =>
           `<tr><td>${esc(d.name)}</td><td class="${d.up ? "ok" : "bad"}">${d.up ? "up" : "down"}</td><td>${esc(d.message)}</td></tr>`).join("") || "<tr><td>none declared</td></tr>";
         const ev = await get("/api/v1/events?limit=15");

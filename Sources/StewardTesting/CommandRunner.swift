@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs helper commands (initdb, pg_ctl, useradd) for the test servers and reports failures with their output.
 enum CommandRunner {
@@ -10,30 +15,29 @@ enum CommandRunner {
 
     /// Runs `arguments` (the first is an absolute executable path) to completion without blocking a thread.
     ///
-    /// Output goes to a temporary file rather than a pipe: a server the command leaves running
-    /// (pg_ctl start) could otherwise hold the pipe open and make reading hang.
+    /// With `directory`, the command runs there (through `/bin/sh`, after any user switch, so the
+    /// unprivileged user changes into a directory it can read).
     static func run(_ arguments: [String], in directory: String? = nil) async throws -> Outcome {
-        let (process, log) = try prepare(arguments, in: directory)
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return Outcome(status: process.terminationStatus, output: read(log))
+        let output = try OutputFile()
+        defer { output.close() }
+        let child = try ChildProcess.spawn(inDirectory(arguments, directory), output: output.descriptor)
+        let status = await child.wait()
+        return Outcome(status: status, output: output.contents())
     }
 
-    /// Runs `arguments` to completion, blocking the calling thread (for `stop()`, called from `defer`).
+    /// Runs `arguments` to completion, blocking the calling thread at most `timeout`
+    /// (for `stop()`, which is called from `defer` and cannot await).
     @discardableResult
-    static func runBlocking(_ arguments: [String], in directory: String? = nil) -> Outcome {
+    static func runBlocking(_ arguments: [String], in directory: String? = nil, timeout: Duration = .seconds(60)) -> Outcome {
         do {
-            let (process, log) = try prepare(arguments, in: directory)
-            defer { try? FileManager.default.removeItem(atPath: log) }
-            try process.run()
-            process.waitUntilExit()
-            return Outcome(status: process.terminationStatus, output: read(log))
+            let output = try OutputFile()
+            defer { output.close() }
+            let child = try ChildProcess.spawn(inDirectory(arguments, directory), output: output.descriptor)
+            guard let status = child.waitBlocking(timeout: timeout) else {
+                child.terminate(grace: .seconds(1))
+                return Outcome(status: -1, output: "timed out after \(timeout)\n" + output.contents())
+            }
+            return Outcome(status: status, output: output.contents())
         } catch {
             return Outcome(status: -1, output: "\(error)")
         }
@@ -47,23 +51,14 @@ enum CommandRunner {
         }
     }
 
-    private static func prepare(_ arguments: [String], in directory: String?) throws -> (Process, String) {
-        let log = NSTemporaryDirectory() + "steward-testing-\(UUID().uuidString).log"
-        guard FileManager.default.createFile(atPath: log, contents: nil) else {
-            throw CommandFailed(command: arguments, status: -1, output: "cannot create \(log)")
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        return (process, log)
-    }
-
-    private static func read(_ path: String) -> String {
-        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    /// `arguments` wrapped so that the command changes into `directory` first.
+    ///
+    /// A `runuser -u USER --` prefix stays in front, so the change happens as that user.
+    private static func inDirectory(_ arguments: [String], _ directory: String?) -> [String] {
+        guard let directory else { return arguments }
+        let prefixLength = arguments.first == "/usr/sbin/runuser" ? (arguments.firstIndex(of: "--").map { $0 + 1 } ?? 0) : 0
+        let prefix = Array(arguments[..<prefixLength])
+        let command = Array(arguments[prefixLength...])
+        return prefix + ["/bin/sh", "-c", #"cd "$0" && exec "$@""#, directory] + command
     }
 }

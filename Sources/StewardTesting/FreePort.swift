@@ -11,7 +11,7 @@ public enum FreePort {
     /// Another process could take it before the caller binds it; the kernel hands out ports
     /// round-robin, so in practice that does not happen within a test.
     public static func next() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = LoopbackAddress.streamSocket()
         guard descriptor >= 0 else { throw SystemCallError.failed("socket", errno: errno) }
         defer { close(descriptor) }
         var address = LoopbackAddress.make(port: 0)
@@ -31,7 +31,7 @@ public enum FreePort {
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port` right now.
     public static func isListening(_ port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = LoopbackAddress.streamSocket()
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var address = LoopbackAddress.make(port: port)

@@ -9,7 +9,7 @@ enum LineClient {
     /// Connects to 127.0.0.1:`port`, sends `request`, and returns what arrives until the first `\r\n`
     /// (or the peer closes), waiting at most about one second for each step.
     static func exchange(port: Int, request: String) throws -> String {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = LoopbackAddress.streamSocket()
         guard descriptor >= 0 else { throw SystemCallError.failed("socket", errno: errno) }
         defer { close(descriptor) }
         var limit = timeval(tv_sec: 1, tv_usec: 0)

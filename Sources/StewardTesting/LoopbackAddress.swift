@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `sockaddr_in` values for 127.0.0.1.
+/// Sockets and `sockaddr_in` values for 127.0.0.1.
 enum LoopbackAddress {
     /// 127.0.0.1:`port`.
     static func make(port: Int) -> sockaddr_in {
@@ -16,5 +16,16 @@ enum LoopbackAddress {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         return address
+    }
+
+    /// A new TCP socket that is not inherited by programs this process starts.
+    static func streamSocket() -> Int32 {
+        #if os(Linux)
+        return socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        if descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        return descriptor
+        #endif
     }
 }

@@ -24,7 +24,7 @@ public final class RedisServer: Sendable {
     public let password: String?
     /// The server's temporary working directory (its log is `redis.log` inside).
     public let directory: String
-    private let process: Mutex<Process?>
+    private let process: Mutex<ChildProcess?>
 
     /// `redis://127.0.0.1:PORT`, or `redis://:PASSWORD@127.0.0.1:PORT` when a password is set.
     public var url: String {
@@ -33,7 +33,7 @@ public final class RedisServer: Sendable {
         return "redis://:\(escaped)@127.0.0.1:\(port)"
     }
 
-    private init(port: Int, password: String?, directory: String, process: sending Process) {
+    private init(port: Int, password: String?, directory: String, process: ChildProcess) {
         self.port = port
         self.password = password
         self.directory = directory
@@ -54,59 +54,43 @@ public final class RedisServer: Sendable {
         // A free port can be taken between choosing and binding it; try a few.
         for _ in 0..<3 {
             let port = try FreePort.next()
-            var arguments = ["--save", "", "--appendonly", "no", "--bind", "127.0.0.1", "--port", "\(port)",
+            var arguments = [executable, "--save", "", "--appendonly", "no", "--bind", "127.0.0.1", "--port", "\(port)",
                              "--dir", temporary.path, "--logfile", "\(temporary.path)/redis.log", "--daemonize", "no"]
             if let password { arguments += ["--requirepass", password] }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: temporary.path)
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
             do {
-                try process.run()
-                try await eventually(timeout: .seconds(10), pollEvery: .milliseconds(20), "redis-server on port \(port) answers PING") {
-                    guard process.isRunning else { throw ServerExited() }
-                    let reply = try LineClient.exchange(port: port, request: "PING\r\n")
-                    // With requirepass an unauthenticated PING is refused, which still proves it serves.
-                    return reply.hasPrefix("+PONG") || reply.hasPrefix("-NOAUTH")
+                let output = try OutputFile()
+                defer { output.close() }
+                let child = try ChildProcess.spawn(arguments, output: output.descriptor)
+                do {
+                    try await eventually(timeout: .seconds(10), pollEvery: .milliseconds(20), "redis-server on port \(port) answers PING") {
+                        if let status = child.exitStatus() { throw ServerExited(status: status) }
+                        let reply = try LineClient.exchange(port: port, request: "PING\r\n")
+                        // With requirepass an unauthenticated PING is refused, which still proves it serves.
+                        return reply.hasPrefix("+PONG") || reply.hasPrefix("-NOAUTH")
+                    }
+                } catch {
+                    child.terminate(grace: .seconds(1))
+                    throw error
                 }
-                return RedisServer(port: port, password: password, directory: temporary.path, process: process)
+                return RedisServer(port: port, password: password, directory: temporary.path, process: child)
             } catch {
                 let log = (try? String(contentsOfFile: "\(temporary.path)/redis.log", encoding: .utf8)) ?? ""
-                lastError = CommandFailed(command: [executable] + arguments, status: -1, output: "\(error)\n\(log)")
-                Self.terminate(process)
+                lastError = CommandFailed(command: arguments, status: -1, output: "\(error)\n\(log)")
             }
         }
         temporary.remove()
         throw lastError!
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 5 seconds), waits for it and deletes its directory.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 seconds), reaps it and deletes its directory.
     /// Safe to call twice.
     public func stop() {
         let running = process.withLock { process in
-            let taken = process
-            process = nil
-            return taken
+            defer { process = nil }
+            return process
         }
         guard let running else { return }
-        Self.terminate(running)
+        running.terminate()
         try? FileManager.default.removeItem(atPath: directory)
     }
-
-    private static func terminate(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now.advanced(by: .seconds(5))
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-}
-
-/// The server process ended while the helper waited for it to start.
-struct ServerExited: Error, CustomStringConvertible {
-    var description: String { "the server process exited" }
 }

@@ -49,7 +49,7 @@ public final class TestHTTPServer: Sendable {
     public static func start(
         _ respond: @escaping @Sendable (TestHTTPRequest) -> TestHTTPResponse?
     ) throws -> TestHTTPServer {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = LoopbackAddress.streamSocket()
         guard descriptor >= 0 else { throw SystemCallError.failed("socket", errno: errno) }
         var reuse: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
@@ -98,6 +98,8 @@ public final class TestHTTPServer: Sendable {
                 if errno == EINTR { continue }
                 return
             }
+            // Not inherited by programs the test starts (the helpers close it too; this covers the rest).
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
             if state.withLock({ $0.stopped }) {
                 close(connection)
                 return

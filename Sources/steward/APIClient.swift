@@ -10,6 +10,16 @@ struct APIClient {
     let baseURL: String
     let token: String?
 
+    /// The CLI's HTTP client. Unlike `HTTPClient.shared`, a refused connection fails the request
+    /// at once (exit 3) instead of being retried until the request's 60-second deadline.
+    /// A process-wide constant, so it is never deinitialised without a shutdown.
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// Sends a request and returns the raw JSON body of a 2xx answer.
     ///
     /// - Throws: ``CLIError`` `.refused` with the server's message for 4xx/5xx, `.unreachable` when it cannot connect.
@@ -24,7 +34,7 @@ struct APIClient {
         let response: HTTPClientResponse
         let buffer: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            response = try await Self.httpClient.execute(request, timeout: .seconds(60))
             buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
             throw CLIError.unreachable("cannot reach the control plane at \(baseURL): \(error)")

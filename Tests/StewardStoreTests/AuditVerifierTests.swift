@@ -10,7 +10,7 @@ struct AuditVerifierTests {
         var previous = EventHash.genesis
         for index in 1...count {
             let record = EventRecord(
-                sealing: Events.make(index, type: "step.\(index)"), seq: Int64(index), previousHash: previous
+                sealing: TestEvents.make(index, type: "step.\(index)"), seq: Int64(index), previousHash: previous
             )
             records.append(record)
             previous = record.hash
@@ -35,7 +35,10 @@ struct AuditVerifierTests {
         let report = AuditVerifier.verify([], head: head)
         #expect(
             report.problems == [
-                AuditProblem(seq: 1, kind: .deleted, message: "events 1–5 are missing from the end of the log: they were deleted")
+                AuditProblem(
+                    seq: 1, kind: .deleted,
+                    message: "events 1–5 are missing from the end of the log: they were deleted"
+                )
             ]
         )
     }
@@ -45,7 +48,11 @@ struct AuditVerifierTests {
         var (records, head) = chain(6)
         records.removeSubrange(2...3)
         let report = AuditVerifier.verify(records, head: head)
-        #expect(report.problems == [AuditProblem(seq: 3, kind: .deleted, message: "events 3–4 are missing: they were deleted")])
+        #expect(
+            report.problems == [
+                AuditProblem(seq: 3, kind: .deleted, message: "events 3–4 are missing: they were deleted")
+            ]
+        )
         #expect(report.checked == 4)
     }
 
@@ -69,18 +76,20 @@ struct AuditVerifierTests {
     @Test func forgedFirstEventIsABrokenLink() {
         var (records, head) = chain(1)
         records[0] = EventRecord(
-            sealing: Events.make(1, type: "step.1"), seq: 1, previousHash: String(repeating: "e", count: 64)
+            sealing: TestEvents.make(1, type: "step.1"), seq: 1, previousHash: String(repeating: "e", count: 64)
         )
         head.lastHash = records[0].hash
         let report = AuditVerifier.verify(records, head: head)
         #expect(report.problems.map(\.kind) == [.brokenLink])
-        #expect(report.problems.first?.message == "event 1 (step.1) does not start from the genesis hash: it was replaced")
+        #expect(
+            report.problems.first?.message == "event 1 (step.1) does not start from the genesis hash: it was replaced"
+        )
     }
 
     /// An event inserted before the first one, with later events renumbered, is reported as inserted at 1.
     @Test func forgedEventBeforeTheFirstIsInserted() {
         let (original, head) = chain(3)
-        let forged = EventRecord(sealing: Events.make(9, type: "forged"), seq: 1, previousHash: EventHash.genesis)
+        let forged = EventRecord(sealing: TestEvents.make(9, type: "forged"), seq: 1, previousHash: EventHash.genesis)
         var records = [forged]
         for var record in original {
             record.seq += 1
@@ -88,7 +97,10 @@ struct AuditVerifierTests {
         }
         let report = AuditVerifier.verify(records, head: head)
         #expect(report.problems.map(\.kind) == [.inserted])
-        #expect(report.problems.first?.message == "event 1 (forged) was inserted: event 2 links past it to the start of the log")
+        #expect(
+            report.problems.first?.message
+                == "event 1 (forged) was inserted: event 2 links past it to the start of the log"
+        )
     }
 
     /// A forged event with a hash of its own but an unrelated previous hash, slipped in with later events
@@ -96,7 +108,7 @@ struct AuditVerifierTests {
     @Test func unlinkedForgedEventIsReportedOnce() {
         let (original, head) = chain(4)
         let forged = EventRecord(
-            sealing: Events.make(9, type: "forged"), seq: 3, previousHash: String(repeating: "f", count: 64)
+            sealing: TestEvents.make(9, type: "forged"), seq: 3, previousHash: String(repeating: "f", count: 64)
         )
         var records = Array(original[0...1]) + [forged]
         for var record in original[2...] {
@@ -140,8 +152,13 @@ struct AuditVerifierTests {
         var (records, head) = chain(3)
         records[2].time = records[2].time.addingTimeInterval(0.001)
         let report = AuditVerifier.verify(records, head: head)
-        #expect(report.problems == [
-            AuditProblem(seq: 3, kind: .edited, message: "event 3 (step.3) was edited: its content no longer matches its hash")
-        ])
+        #expect(
+            report.problems == [
+                AuditProblem(
+                    seq: 3, kind: .edited,
+                    message: "event 3 (step.3) was edited: its content no longer matches its hash"
+                )
+            ]
+        )
     }
 }

@@ -8,8 +8,8 @@ struct EventLogAppendTests {
     @Test(arguments: Backend.allCases)
     func appendAssignsConsecutiveSeqsAndAValidChain(backend: Backend) throws {
         let fixture = try StoreFixture(backend)
-        let first = try fixture.log.append(Events.batch(1...3))
-        let second = try fixture.log.append(Events.batch(4...5))
+        let first = try fixture.log.append(TestEvents.batch(1...3))
+        let second = try fixture.log.append(TestEvents.batch(4...5))
         let all = first + second
 
         #expect(all.map(\.seq) == [1, 2, 3, 4, 5])
@@ -40,8 +40,8 @@ struct EventLogAppendTests {
     @Test(arguments: Backend.allCases)
     func aBatchIsAtomic(backend: Backend) throws {
         let fixture = try StoreFixture(backend)
-        let before = try fixture.log.append(Events.batch(1...2))
-        var bad = Events.batch(3...5)
+        let before = try fixture.log.append(TestEvents.batch(1...2))
+        var bad = TestEvents.batch(3...5)
         bad[2].type = "deployment.started\nforged.line"
 
         let error = #expect(throws: StoreError.self) {
@@ -51,7 +51,7 @@ struct EventLogAppendTests {
         #expect(try fixture.log.allEvents() == before)
         #expect(try fixture.log.lastSequence() == 2)
 
-        let after = try fixture.log.append(Events.batch(3...3))
+        let after = try fixture.log.append(TestEvents.batch(3...3))
         #expect(after.map(\.seq) == [3])
         #expect(after[0].previousHash == before[1].hash)
         #expect(try fixture.log.verify().isIntact)
@@ -61,11 +61,11 @@ struct EventLogAppendTests {
     @Test(arguments: Backend.allCases)
     func invalidFieldsAreRefused(backend: Backend) throws {
         let fixture = try StoreFixture(backend)
-        var emptyType = Events.make(1)
+        var emptyType = TestEvents.make(1)
         emptyType.type = ""
-        var emptyActor = Events.make(1)
+        var emptyActor = TestEvents.make(1)
         emptyActor.actor = ""
-        var twoLineSubject = Events.make(1)
+        var twoLineSubject = TestEvents.make(1)
         twoLineSubject.subject = "deployment/1\r\nx"
         for event in [emptyType, emptyActor, twoLineSubject] {
             let error = #expect(throws: StoreError.self) {
@@ -80,7 +80,7 @@ struct EventLogAppendTests {
     @Test(arguments: Backend.allCases)
     func timesAreKeptToTheMillisecond(backend: Backend) throws {
         let fixture = try StoreFixture(backend)
-        var event = Events.make(1)
+        var event = TestEvents.make(1)
         event.time = Date(timeIntervalSince1970: 1_700_000_000.123_456_7)
         let stored = try fixture.log.append([event])
         #expect(EventHash.milliseconds(of: stored[0].time) == 1_700_000_000_123)
@@ -98,13 +98,13 @@ struct EventLogAppendTests {
         // The first log is released (and its pool closed) at the end of this scope.
         let first = try {
             let log = try EventLog.open(path: path)
-            return try log.append(Events.batch(1...3))
+            return try log.append(TestEvents.batch(1...3))
         }()
 
         let reopened = try EventLog.open(path: path)
         #expect(try reopened.allEvents() == first)
         #expect(try reopened.lastSequence() == 3)
-        let more = try reopened.append(Events.batch(4...4))
+        let more = try reopened.append(TestEvents.batch(4...4))
         #expect(more[0].seq == 4)
         #expect(more[0].previousHash == first[2].hash)
         #expect(try reopened.verify() == AuditReport(checked: 4, problems: []))
@@ -126,7 +126,7 @@ struct EventLogAppendTests {
                     var stored: [[EventRecord]] = []
                     for batch in 0..<batchesPerTask {
                         let first = (task * batchesPerTask + batch) * batchSize
-                        stored.append(try log.append(Events.batch(first...(first + batchSize - 1))))
+                        stored.append(try log.append(TestEvents.batch(first...(first + batchSize - 1))))
                     }
                     return stored
                 }

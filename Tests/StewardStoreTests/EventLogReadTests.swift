@@ -6,12 +6,12 @@ struct EventLogReadTests {
     private func seededLog(_ backend: Backend) throws -> StoreFixture {
         let fixture = try StoreFixture(backend)
         try fixture.log.append([
-            Events.make(1, type: "deployment.started", subject: "service/api/production"),
-            Events.make(2, type: "deployment.finished", subject: "service/api/production"),
-            Events.make(3, type: "backup.created", subject: "database/main"),
-            Events.make(4, type: "deployment.started", subject: "service/web/staging"),
-            Events.make(5, type: "deploymentX", subject: "service/api*/odd"),
-            Events.make(6, type: "Deployment.started", subject: "service/apix"),
+            TestEvents.make(1, type: "deployment.started", subject: "service/api/production"),
+            TestEvents.make(2, type: "deployment.finished", subject: "service/api/production"),
+            TestEvents.make(3, type: "backup.created", subject: "database/main"),
+            TestEvents.make(4, type: "deployment.started", subject: "service/web/staging"),
+            TestEvents.make(5, type: "deploymentX", subject: "service/api*/odd"),
+            TestEvents.make(6, type: "Deployment.started", subject: "service/apix"),
         ])
         return fixture
     }

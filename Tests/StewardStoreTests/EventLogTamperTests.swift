@@ -8,7 +8,7 @@ struct EventLogTamperTests {
     /// A log of five events, seq 1...5, with types that name their seq.
     private func fiveEvents(_ backend: Backend) throws -> (StoreFixture, [EventRecord]) {
         let fixture = try StoreFixture(backend)
-        let records = try fixture.log.append((1...5).map { Events.make($0, type: "step.\($0)") })
+        let records = try fixture.log.append((1...5).map { TestEvents.make($0, type: "step.\($0)") })
         return (fixture, records)
     }
 
@@ -20,7 +20,7 @@ struct EventLogTamperTests {
         type: String = "approval.granted"
     ) throws -> EventRecord {
         let event = NewEvent(
-            type: type, subject: "deployment/99", actor: "mallory", time: Events.start,
+            type: type, subject: "deployment/99", actor: "mallory", time: TestEvents.start,
             payload: Data(#"{"approved":true}"#.utf8)
         )
         let forged = EventRecord(sealing: event, seq: seq, previousHash: previousHash)
@@ -90,7 +90,9 @@ struct EventLogTamperTests {
         #expect(report.isIntact == false)
         #expect(report.problems.map(\.kind) == [.edited])
         #expect(report.problems.map(\.seq) == [3])
-        #expect(report.problems.first?.message == "event 3 (step.3) was edited: its content no longer matches its hash")
+        #expect(
+            report.problems.first?.message == "event 3 (step.3) was edited: its content no longer matches its hash"
+        )
     }
 
     /// Deleting an event in the middle is reported as that seq missing.
@@ -101,7 +103,8 @@ struct EventLogTamperTests {
         try fixture.attack("DELETE FROM events WHERE seq = 3")
 
         let report = try fixture.log.verify()
-        #expect(report.problems == [AuditProblem(seq: 3, kind: .deleted, message: "event 3 is missing: it was deleted")])
+        let expected = AuditProblem(seq: 3, kind: .deleted, message: "event 3 is missing: it was deleted")
+        #expect(report.problems == [expected])
         #expect(report.checked == 4)
     }
 

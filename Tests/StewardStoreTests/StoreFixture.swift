@@ -1,15 +1,6 @@
 import Foundation
 import GRDB
 import StewardStore
-import Testing
-
-/// Where a test's log lives: every storage test runs against both.
-enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory
-    case file
-
-    var testDescription: String { rawValue }
-}
 
 /// A log for one test, plus the raw access an attacker with the database file would have.
 final class StoreFixture {
@@ -69,24 +60,5 @@ final class StoreFixture {
             try queue.writeWithoutTransaction(body)
             try queue.close()
         }
-    }
-}
-
-/// Test events with distinct, recognisable fields.
-enum Events {
-    static let start = Date(timeIntervalSince1970: 1_700_000_000)
-
-    static func make(_ index: Int, type: String = "deployment.started", subject: String? = nil) -> NewEvent {
-        NewEvent(
-            type: type,
-            subject: subject ?? "deployment/\(index)",
-            actor: "alice",
-            time: start.addingTimeInterval(Double(index)),
-            payload: Data(#"{"index":\#(index)}"#.utf8)
-        )
-    }
-
-    static func batch(_ indices: ClosedRange<Int>) -> [NewEvent] {
-        indices.map { make($0) }
     }
 }

@@ -20,7 +20,6 @@ struct ManagedInstance: Sendable {
     var readySinceStart = false
     /// Set once a stop is requested: SIGKILL the group after this instant.
     var killDeadline: ContinuousClock.Instant?
-    var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
     var spec: InstanceSpec { status.spec }
 

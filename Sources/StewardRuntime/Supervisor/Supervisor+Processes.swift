@@ -83,7 +83,7 @@ extension Supervisor {
             jobs += dueProbes(&managed, now: now)
             instances[id] = managed
         }
-        if ticks % 100 == 0 { rotateLogs() }
+        if ticks % 200 == 0 { rotateLogs() }
         return jobs
     }
 
@@ -108,7 +108,9 @@ extension Supervisor {
             finishStop(id)
             return
         }
-        if !managed.readySinceStart { managed.status.failedStarts += 1 }
+        // An exit before readiness, or within seconds of starting, means this release cannot run.
+        let ranBriefly = managed.status.startedAt.map { Date().timeIntervalSince($0) < 10 } ?? true
+        if !managed.readySinceStart || ranBriefly { managed.status.failedStarts += 1 }
         let restart: Bool
         switch managed.spec.restart.mode {
         case .always: restart = true
@@ -131,13 +133,12 @@ extension Supervisor {
         bump()
     }
 
-    /// Forgets a stopped instance and wakes whoever waits for the stop.
+    /// Forgets a stopped instance.
     func finishStop(_ id: String) {
         guard let managed = instances.removeValue(forKey: id) else { return }
         if let process = managed.process { ProcessControl.signalGroup(process.pid, SIGKILL) }
         files.removeProcess(id)
         files.removeSpec(id)
-        managed.stopWaiters.forEach { $0.resume() }
         logger.info("stopped \(id)")
         bump()
     }

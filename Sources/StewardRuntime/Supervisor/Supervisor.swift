@@ -27,12 +27,13 @@ public actor Supervisor {
     let prober: Prober
     let logger: Logger
     var instances: [String: ManagedInstance] = [:]
-    /// Grows on every change that a watcher may care about.
-    public private(set) var generation: UInt64 = 1
+    /// Grows on every change that a watcher may care about. It starts from the wall clock in
+    /// microseconds, so a restarted agent never answers with a generation a watcher already saw.
+    public private(set) var generation = UInt64(Date().timeIntervalSince1970 * 1_000_000)
     var ticks = 0
-    let tickInterval: Duration = .milliseconds(20)
+    let tickInterval: Duration = .milliseconds(10)
     /// While an instance has not yet passed readiness, probe it this often (a startup probe).
-    let startupProbeInterval: Duration = .milliseconds(25)
+    let startupProbeInterval: Duration = .milliseconds(5)
 
     /// Opens (or creates) the agent state in `stateDirectory`.
     public init(stateDirectory: String, prober: Prober, logger: Logger = Logger(label: "steward.agent")) throws {
@@ -81,6 +82,8 @@ public actor Supervisor {
 
     /// Stops an instance gracefully and waits until its whole process group is gone.
     ///
+    /// Sends SIGTERM to the group, waits up to the grace period, then SIGKILLs the group.
+    /// Works with or without the supervision loop running (it is also used at shutdown).
     /// - Returns: false when no such instance is wanted.
     @discardableResult
     public func stop(_ id: String) async -> Bool {
@@ -95,12 +98,21 @@ public actor Supervisor {
             instances[id] = managed
             bump()
         }
-        if instances[id]?.process == nil {
-            finishStop(id)
-            return true
-        }
-        await withCheckedContinuation { continuation in
-            instances[id]?.stopWaiters.append(continuation)
+        while let current = instances[id] {
+            guard let process = current.process,
+                ProcessControl.reapIfExited(process.pid) == nil, ProcessControl.isRunning(process)
+            else {
+                finishStop(id)
+                break
+            }
+            if let deadline = current.killDeadline, ContinuousClock.now >= deadline {
+                ProcessControl.signalGroup(process.pid, SIGKILL)
+            }
+            if Task.isCancelled {
+                usleep(10_000)  // shutting down: still wait for the group, without the scheduler
+            } else {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
         }
         return true
     }

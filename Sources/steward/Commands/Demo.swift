@@ -105,6 +105,10 @@ struct DemoDriver: Service {
         }
     }
 
+    private func readyInstances(of release: Int) async -> Int {
+        (await controlPlane.agentSnapshot?.instances ?? []).filter { $0.spec.release == release && $0.ready }.count
+    }
+
     private func deployAndReport() async throws {
         let target = ServiceEnvironment(service: "web", environment: "development")
         while true {
@@ -116,10 +120,19 @@ struct DemoDriver: Service {
         let deployment: Deployment
         if let running = await controlPlane.state.activeDeployment(for: target) {
             deployment = running
+        } else if let serving = await controlPlane.state.currentRelease(for: target),
+            let last = await controlPlane.state.deployments.values.filter({ $0.release == serving.number }).first
+        {
+            // A demo started before: its release comes back by itself (the control plane restarts
+            // wanted instances that are missing); nothing to deploy.
+            deployment = last
+            while await readyInstances(of: serving.number) < serving.spec.instances {
+                try await Task.sleep(for: .milliseconds(50))
+            }
         } else {
             deployment = try await controlPlane.deploy(service: "web", environment: "development", version: version, actor: "demo")
         }
-        printError("deploying web \(version) to development (deployment \(deployment.id)) …")
+        printError("web \(version) → development (deployment \(deployment.id)) …")
         while let current = await controlPlane.state.deployments[deployment.id], !current.isFinished {
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -128,13 +141,15 @@ struct DemoDriver: Service {
             printError("the demo deployment failed: \(finished?.reason ?? "unknown reason")")
             return
         }
-        let instances = (await controlPlane.agentSnapshot?.instances ?? []).filter { $0.spec.service == "web" }
+        let release = finished?.release
+        let instances = (await controlPlane.agentSnapshot?.instances ?? []).filter { $0.spec.release == release }
         let urls = instances.map { "http://127.0.0.1:\($0.port)/api/health/healthz" }
+        let token = (try? String(contentsOfFile: tokenPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let message = """
 
             Steward demo is up.
               app:        \(urls.joined(separator: "\n              "))
-              dashboard:  \(apiURL)/
+              dashboard:  \(apiURL)/#token=\(token)
               API:        \(apiURL)/api/v1/status   (token in \(tokenPath))
               metrics:    \(apiURL)/metrics
             Try, in another terminal:
