@@ -143,7 +143,7 @@ import Testing
 
     /// READY_DELAY_MS keeps readyz at 503 "starting" at first, then Ready; healthz is 200 throughout.
     @Test func readyDelayHoldsReadinessBack() async throws {
-        let app = try DemoAppProcess.launch(["READY_DELAY_MS": "3000"])
+        let app = try DemoAppProcess.launch(["READY_DELAY_MS": "15000"])
         defer { app.kill() }
         try await app.waitUntilListening()
 
@@ -151,7 +151,7 @@ import Testing
         #expect(early.status == 503)
         #expect(try early.body().status == "starting")
         #expect(try await app.get("/api/health/healthz").status == 200)
-        try await eventually(timeout: .seconds(20), pollEvery: .milliseconds(200), "readyz answers 200") {
+        try await eventually(timeout: .seconds(60), pollEvery: .milliseconds(200), "readyz answers 200") {
             try await app.get("/api/health/readyz").status == 200
         }
     }
