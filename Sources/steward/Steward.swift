@@ -9,9 +9,9 @@ struct Steward: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 the operation failed (invalid stack, failed deployment, \
             broken audit chain); 2 the server refused the request; 3 the server could not be reached; \
-            64 invalid command-line usage.
+            64 invalid command-line usage. (`steward --version` is not offered: `--version` names \
+            the version to deploy.)
             """,
-        version: "0.1.0",
         subcommands: [
             Demo.self, Validate.self, Serve.self, Agent.self, Status.self, Deploy.self, Rollback.self,
             Releases.self, Logs.self, Events.self, Audit.self, DemoApp.self,

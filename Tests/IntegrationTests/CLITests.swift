@@ -84,10 +84,8 @@ import Testing
 
         // Forgetting --env while giving --version must be a usage error too, not a success.
         let missingEnvironment = try await runCommand(steward, ["deploy", "web", "--version", "1.0.0"])
-        withKnownIssue("ArgumentParser takes deploy's --version for the built-in version flag when parsing fails: prints 0.1.0, exits 0") {
-            #expect(missingEnvironment.status == 64, "stdout: \(missingEnvironment.standardOutput)")
-            #expect(missingEnvironment.standardError.contains("--env"))
-        }
+        #expect(missingEnvironment.status == 64, "stdout: \(missingEnvironment.standardOutput)")
+        #expect(missingEnvironment.standardError.contains("--env"))
     }
 
     /// Against a running control plane: `deploy --wait` exits 0 on success and 1 on a failed

@@ -60,6 +60,7 @@ import Testing
 
         let watcher = ServingWatcher(ports: v1.map(\.port), http: cluster.http)
         let polling = Task { await watcher.run() }
+        defer { polling.cancel() }
         let deployment = try await cluster.deploy(version: "2.0.0", set: ["FAIL_HEALTH": "1"])
         // While the deployment runs, the new instance exists but is not ready.
         try await eventually(timeout: .seconds(10), "the 2.0.0 instance to run, not ready") {
@@ -103,6 +104,7 @@ import Testing
 
         let watcher = ServingWatcher(ports: v1.map(\.port), http: cluster.http)
         let polling = Task { await watcher.run() }
+        defer { polling.cancel() }
         let clock = ContinuousClock()
         let start = clock.now
         let deployment = try await cluster.deploy(version: "2.0.0", set: ["CRASH_ON_START": "1"])
@@ -147,7 +149,7 @@ actor ServingWatcher {
     }
 
     func run() async {
-        while running {
+        while running, !Task.isCancelled {
             for port in ports {
                 do {
                     let answer = try await http.get("http://127.0.0.1:\(port)/api/version")

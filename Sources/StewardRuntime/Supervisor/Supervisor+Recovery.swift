@@ -7,6 +7,13 @@ import Glibc
 #endif
 
 extension Supervisor {
+    /// Recovers once; call it before serving the API so that no request sees a half-recovered state.
+    public func recoverIfNeeded() {
+        guard !recovered else { return }
+        recovered = true
+        recover()
+    }
+
     /// Rebuilds the supervisor from its state directory after a restart.
     ///
     /// - A wanted instance (`spec.json`) whose recorded process still runs is adopted.

@@ -31,6 +31,7 @@ public actor Supervisor {
     /// microseconds, so a restarted agent never answers with a generation a watcher already saw.
     public private(set) var generation = UInt64(Date().timeIntervalSince1970 * 1_000_000)
     var ticks = 0
+    var recovered = false
     let tickInterval: Duration = .milliseconds(10)
     /// While an instance has not yet passed readiness, probe it this often (a startup probe).
     let startupProbeInterval: Duration = .milliseconds(5)
@@ -153,7 +154,7 @@ public actor Supervisor {
     /// Instances keep running when the loop ends: an agent that stops (or dies) does not
     /// take its instances down; the next agent adopts them.
     public func run() async {
-        recover()
+        recoverIfNeeded()
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 for job in tick() {

@@ -47,6 +47,7 @@ extension Steward {
             let agentState = dataDir + "/agent"
             let agentToken = try AgentCredentials.loadOrCreate(stateDirectory: agentState)
             let supervisor = try Supervisor(stateDirectory: agentState, prober: Prober(), logger: logger)
+            await supervisor.recoverIfNeeded()
             let agentApplication = Application(
                 router: AgentRoutes.router(supervisor: supervisor, token: agentToken),
                 configuration: .init(address: .hostname("127.0.0.1", port: agentPort), serverName: "steward-agent"),

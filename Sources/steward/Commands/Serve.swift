@@ -90,6 +90,7 @@ extension Steward {
         func run() async throws {
             let token = try AgentCredentials.loadOrCreate(stateDirectory: stateDir)
             let supervisor = try Supervisor(stateDirectory: stateDir, prober: Prober())
+            await supervisor.recoverIfNeeded()
             let application = Application(
                 router: AgentRoutes.router(supervisor: supervisor, token: token),
                 configuration: .init(address: .hostname(host, port: port), serverName: "steward-agent"),

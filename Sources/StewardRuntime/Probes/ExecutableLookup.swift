@@ -1,0 +1,15 @@
+import Foundation
+
+/// Finds executables the way a shell does.
+enum ExecutableLookup {
+    /// `name` itself when it contains a slash, else the first executable `name` in `PATH`.
+    static func resolve(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in searchPath.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
