@@ -12,7 +12,7 @@ enum Dashboard {
     <style>
     body{font:14px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d232b}
     header{background:#1d232b;color:#fff;padding:12px 24px;display:flex;gap:16px;align-items:baseline}
-    header h1{font-size:18px;margin:0} header span{opacity:.75}
+    header h1{font-size:18px;margin:0} header span{opacity:.75} header .ok{color:#7ee2a8} header .bad{color:#ff8a80}
     main{padding:16px 24px;display:grid;gap:16px}
     section{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:12px 16px}
     h2{font-size:15px;margin:0 0 8px}
