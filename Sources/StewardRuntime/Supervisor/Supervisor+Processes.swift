@@ -111,6 +111,9 @@ extension Supervisor {
         // An exit before readiness, or within seconds of starting, means this release cannot run.
         let ranBriefly = managed.status.startedAt.map { Date().timeIntervalSince($0) < 10 } ?? true
         if !managed.readySinceStart || ranBriefly { managed.status.failedStarts += 1 }
+        // A start that never got ready may have lost its port to another process (a free port is
+        // only free until someone binds it): try the next start on a fresh one.
+        if !managed.readySinceStart, managed.spec.port == nil { managed.status.port = allocatePort() }
         let restart: Bool
         switch managed.spec.restart.mode {
         case .always: restart = true
