@@ -12,14 +12,22 @@ public import StewardRuntime
 /// - `GET /v1/instances/{id}/log?offset=N&limit=N` — part of its output.
 /// - `GET /healthz` — unauthenticated liveness of the agent itself.
 public enum AgentRoutes {
+    /// The routes served without a token; every other route, and every unknown path, needs one.
+    public static let openRoutes: Set<String> = ["GET /healthz"]
+
     /// Builds the router over a supervisor, protected by `token`.
     public static func router(supervisor: Supervisor, token: String) -> Router<StewardRequestContext> {
         let router = Router(context: StewardRequestContext.self)
         let expectedHash = TokenHash.of(token)
-        router.add(middleware: BearerAuthMiddleware(openPaths: ["/healthz"]) { $0 == expectedHash ? "control-plane" : nil })
+        let index = RouteIndex()
+        router.add(middleware: ErrorBodyMiddleware())
+        router.add(middleware: RequestBodyPolicyMiddleware())
+        // Open routes go before the token check: middleware applies only to routes added after it.
         router.get("/healthz") { _, _ in
             try JSONAnswer.response(["status": "ok", "agent": supervisor.agentID])
         }
+        router.add(middleware: BearerAuthMiddleware { TokenHash.constantTimeEquals($0, expectedHash) ? "control-plane" : nil })
+        router.add(middleware: MethodNotAllowedMiddleware(index: index))
         router.get("/v1/instances") { request, _ in
             guard let after = request.uri.queryParameters.get("after", as: UInt64.self) else {
                 return try JSONAnswer.response(await supervisor.snapshot())
@@ -59,6 +67,7 @@ public enum AgentRoutes {
             }
             return try JSONAnswer.response(chunk)
         }
+        index.load(router)
         return router
     }
 }

@@ -27,11 +27,14 @@ public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var message: String
     public var details: [Detail]
+    /// Extra response headers, such as `Allow` on a 405.
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, _ message: String, details: [Detail] = []) {
+    public init(_ status: HTTPResponse.Status, _ message: String, details: [Detail] = [], headers: HTTPFields = [:]) {
         self.status = status
         self.message = message
         self.details = details
+        self.headers = headers
     }
 
     public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
@@ -54,6 +57,7 @@ public struct APIError: HTTPResponseError, Sendable {
         let body = Body(error: .init(status: status.code, message: message, details: details.isEmpty ? nil : details))
         var response = try JSONAnswer.response(body, status: status)
         response.headers[.connection] = nil
+        response.headers.append(contentsOf: headers)
         return response
     }
 }

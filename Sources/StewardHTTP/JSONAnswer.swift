@@ -19,6 +19,9 @@ public enum JSONAnswer {
     ///
     /// - Throws: ``APIError`` 400 naming the field and what was expected when the body does not fit.
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        guard RequestBodyPolicyMiddleware.mediaType(of: request) == "application/json" else {
+            throw APIError(.unsupportedMediaType, "the request body must be JSON: send 'Content-Type: application/json'")
+        }
         let buffer = try await request.body.collect(upTo: 4 * 1024 * 1024)
         do {
             return try JSONDecoder.steward.decode(type, from: Data(buffer: buffer))
@@ -27,10 +30,21 @@ public enum JSONAnswer {
         }
     }
 
-    /// The body as text (at most 4 MB).
+    /// Decodes an optional JSON body: an empty body is `nil`.
+    public static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
+        guard RequestBodyPolicyMiddleware.hasBody(request) else { return nil }
+        return try await decode(type, from: request)
+    }
+
+    /// The body as UTF-8 text (at most 4 MB).
+    ///
+    /// - Throws: ``APIError`` 400 when the body is not valid UTF-8.
     public static func text(from request: Request) async throws -> String {
         let buffer = try await request.body.collect(upTo: 4 * 1024 * 1024)
-        return String(buffer: buffer)
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw APIError.badRequest("the request body is not valid UTF-8 text")
+        }
+        return text
     }
 
     /// One sentence for a decoding error: where in the body and what was expected.

@@ -24,15 +24,18 @@ extension APIRoutes {
         }
         api.post("/deployments/:id/abort") { request, context in
             let id = try context.parameters.require("id", as: Int.self)
-            let body = try await JSONAnswer.decode(AbortRequest.self, from: request)
+            let body = try await JSONAnswer.decodeIfPresent(AbortRequest.self, from: request) ?? AbortRequest()
             let deployment = try await mapErrors {
                 try await controlPlane.abort(deployment: id, reason: body.reason ?? "no reason given", actor: context.actor)
             }
             return try JSONAnswer.response(deployment, status: .accepted)
         }
         api.put("/stack") { request, context in
+            guard let mediaType = RequestBodyPolicyMiddleware.mediaType(of: request), mediaType.hasSuffix("yaml") else {
+                throw APIError(.unsupportedMediaType, "send the stack file as 'Content-Type: application/yaml'")
+            }
             let text = try await JSONAnswer.text(from: request)
-            let file = request.uri.queryParameters.get("file") ?? "steward.yaml"
+            let file = try request.textParameter("file") ?? "steward.yaml"
             switch StackFile.parse(text, file: file) {
             case .failure(let errors):
                 throw APIError.unprocessable(

@@ -34,8 +34,8 @@ extension APIRoutes {
             try JSONAnswer.response(await controlPlane.state.stack?.environments ?? [])
         }
         api.get("/releases") { request, _ in
-            let service = request.uri.queryParameters.get("service")
-            let environment = request.uri.queryParameters.get("environment")
+            let service = try request.textParameter("service")
+            let environment = try request.textParameter("environment")
             let state = await controlPlane.state
             let releases = state.releases.values
                 .filter { service == nil || $0.service == service }
@@ -45,8 +45,8 @@ extension APIRoutes {
             return try JSONAnswer.response(releases)
         }
         api.get("/deployments") { request, _ in
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
-            let deployments = await controlPlane.state.deployments.values.sorted { $0.id > $1.id }.prefix(max(1, limit))
+            let limit = try request.integerParameter("limit", in: 1...1000) ?? 50
+            let deployments = await controlPlane.state.deployments.values.sorted { $0.id > $1.id }.prefix(limit)
             return try JSONAnswer.response(Array(deployments))
         }
         api.get("/deployments/:id") { _, context in
@@ -57,18 +57,19 @@ extension APIRoutes {
             return try JSONAnswer.response(deployment)
         }
         api.get("/instances") { request, _ in
-            let service = request.uri.queryParameters.get("service")
-            let environment = request.uri.queryParameters.get("environment")
+            let service = try request.textParameter("service")
+            let environment = try request.textParameter("environment")
             let instances = (await controlPlane.agentSnapshot?.instances ?? [])
                 .filter { service == nil || $0.spec.service == service }
                 .filter { environment == nil || $0.spec.environment == environment }
-            return try JSONAnswer.response(instances)
+            let releases = await controlPlane.state.releases
+            return try JSONAnswer.response(instances.map { InstanceView($0, release: releases[$0.spec.release]) })
         }
         api.get("/events") { request, _ in
-            let after = request.uri.queryParameters.get("after", as: Int64.self)
-            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
-            let type = request.uri.queryParameters.get("type")
-            let subject = request.uri.queryParameters.get("subject")
+            let after = try request.integerParameter("after", in: Int64(0)...Int64.max)
+            let limit = try request.integerParameter("limit", in: 1...1000) ?? 100
+            let type = try request.textParameter("type")
+            let subject = try request.textParameter("subject")
             let records = try after.map { try log.events(after: $0, limit: limit, typePrefix: type, subjectPrefix: subject) }
                 ?? log.latestEvents(limit: limit, typePrefix: type, subjectPrefix: subject).reversed()
             return try JSONAnswer.response(records.map(EventView.init))
@@ -78,11 +79,11 @@ extension APIRoutes {
         }
         api.get("/services/:name/logs") { request, context in
             let name = try context.parameters.require("name")
-            guard let environment = request.uri.queryParameters.get("environment") else {
+            guard let environment = try request.textParameter("environment") else {
                 throw APIError.badRequest("missing query parameter 'environment'")
             }
-            let offsets = request.uri.queryParameters.get("offsets").map(LogCursor.decode) ?? [:]
-            let tail = request.uri.queryParameters.get("tail", as: Int.self) ?? 8192
+            let offsets = try request.textParameter("offsets", maxLength: 65536).map(LogCursor.decode) ?? [:]
+            let tail = try request.integerParameter("tail", in: 0...(1 << 20)) ?? 8192
             let instances = (await controlPlane.agentSnapshot?.instances ?? [])
                 .filter { $0.spec.service == name && $0.spec.environment == environment }
             guard !instances.isEmpty else { throw APIError.notFound("no instances of \(name) in \(environment)") }

@@ -12,13 +12,37 @@ import StewardStore
 /// Handlers only translate: they read the request, call the ``ControlPlane`` and render its
 /// answer; every rule lives in the control plane and StewardCore.
 public enum APIRoutes {
-    /// Builds the router. Every `/api/` path needs a bearer token known to the log.
+    /// The routes served without a token; every other route, and every unknown path, needs one.
+    public static let openRoutes: Set<String> = [
+        "GET /healthz", "GET /readyz", "GET /metrics", "GET /", "GET /api/v1/openapi.json",
+    ]
+
+    /// Builds the router: the open routes first, then the token check, then everything else.
+    ///
+    /// Order is the security boundary: router middleware applies only to routes added after
+    /// it, so the open routes are exactly those registered before ``BearerAuthMiddleware``.
     public static func router(controlPlane: ControlPlane, metrics: ServerMetrics) -> Router<StewardRequestContext> {
         let router = Router(context: StewardRequestContext.self)
         let log = controlPlane.log
+        let index = RouteIndex()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        router.add(middleware: BearerAuthMiddleware { hash in try log.token(withHash: hash)?.name })
+        router.add(middleware: ErrorBodyMiddleware())
+        router.add(middleware: RequestBodyPolicyMiddleware())
+        addOpenRoutes(to: router, controlPlane: controlPlane, metrics: metrics)
 
+        router.add(middleware: BearerAuthMiddleware { hash in try log.token(withHash: hash)?.name })
+        router.add(middleware: MethodNotAllowedMiddleware(index: index))
+        let api = router.group("/api/v1")
+        addReadRoutes(to: api, controlPlane: controlPlane)
+        addDeploymentRoutes(to: api, controlPlane: controlPlane)
+        index.load(router)
+        return router
+    }
+
+    private static func addOpenRoutes(
+        to router: Router<StewardRequestContext>, controlPlane: ControlPlane, metrics: ServerMetrics
+    ) {
+        let log = controlPlane.log
         router.get("/healthz") { _, _ in try JSONAnswer.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in
             do {
@@ -26,7 +50,7 @@ public enum APIRoutes {
                 let reachable = await controlPlane.agentReachable
                 return try JSONAnswer.response(["status": "Ready", "agent": reachable ? "reachable" : "unreachable"])
             } catch {
-                return try JSONAnswer.response(["status": "NotReady", "store": "\(error)"], status: .serviceUnavailable)
+                return try JSONAnswer.response(["status": "NotReady", "store": "unavailable"], status: .serviceUnavailable)
             }
         }
         router.get("/metrics") { _, _ in
@@ -47,10 +71,5 @@ public enum APIRoutes {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-
-        let api = router.group("/api/v1")
-        addReadRoutes(to: api, controlPlane: controlPlane)
-        addDeploymentRoutes(to: api, controlPlane: controlPlane)
-        return router
     }
 }

@@ -10,15 +10,17 @@ public import StewardStore
 public enum AdminToken {
     /// Creates the admin token when the store has none.
     ///
+    /// The token reaches its file (0600, fsynced) before it is recorded: if writing the file
+    /// fails nothing is recorded and the next start tries again, so a failed write never
+    /// locks the admin out.
     /// - Returns: the new token, or nil when tokens already exist.
     public static func ensure(log: EventLog, dataDirectory: String) throws -> String? {
         guard try log.tokenCount() == 0 else { return nil }
         let token = TokenHash.mint()
+        try PrivateFiles.write(Data(token.utf8), to: dataDirectory + "/admin.token")
         try log.insertToken(name: "admin", role: "admin", tokenHash: TokenHash.of(token))
         let encoded = try StewardEvent.tokenCreated(name: "admin", role: "admin").encoded()
         try log.append([NewEvent(type: encoded.type, subject: encoded.subject, actor: "steward", time: Date(), payload: encoded.payload)])
-        let path = dataDirectory + "/admin.token"
-        FileManager.default.createFile(atPath: path, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600])
         return token
     }
 }

@@ -23,9 +23,10 @@ public struct ControlPlaneServer: Sendable {
         logger: Logger = Logger(label: "steward.server")
     ) throws {
         let loaded = try StackLoader.load(stackPath)
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try PrivateFiles.prepareDirectory(dataDirectory)
         let log = try EventLog.open(path: dataDirectory + "/steward.db")
         createdAdminToken = try AdminToken.ensure(log: log, dataDirectory: dataDirectory)
+        try PrivateFiles.restrictFiles(in: dataDirectory)
         let baseDirectory = (loaded.path as NSString).deletingLastPathComponent
         let controlPlane = try ControlPlane(log: log, agent: agent, baseDirectory: baseDirectory, logger: logger)
         self.controlPlane = controlPlane

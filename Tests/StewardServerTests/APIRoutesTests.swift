@@ -169,7 +169,9 @@ struct APIRoutesTests {
         let fixture = try await Fixture()
         try await fixture.application.test(.router) { client in
             let broken = "version: 1\nstack: shop\nservices:\n  api:\n    comand: /bin/true\n"
-            try await client.execute(uri: "/api/v1/stack", method: .put, headers: fixture.auth, body: ByteBuffer(string: broken)) {
+            var yaml = fixture.auth
+            yaml[.contentType] = "application/yaml"
+            try await client.execute(uri: "/api/v1/stack", method: .put, headers: yaml, body: ByteBuffer(string: broken)) {
                 #expect($0.status == .unprocessableContent)
                 let error = try APIRoutesTests.decodeError($0.body)
                 #expect(error.details?.contains { $0.line == 5 && $0.column == 5 && $0.message.contains("did you mean 'command'") } == true)
