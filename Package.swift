@@ -169,6 +169,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StewardOpsTests",
+            dependencies: ["StewardOps", "StewardCore", "StewardRuntime", "StewardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StewardServerTests",
             dependencies: [
                 "StewardServer", "StewardStore", "StewardTesting", "StewardOps", "StewardHTTP", "StewardRuntime",

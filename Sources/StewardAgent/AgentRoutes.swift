@@ -21,12 +21,12 @@ public enum AgentRoutes {
         let expectedHash = TokenHash.of(token)
         let index = RouteIndex()
         router.add(middleware: ErrorBodyMiddleware())
-        router.add(middleware: RequestBodyPolicyMiddleware())
         // Open routes go before the token check: middleware applies only to routes added after it.
         router.get("/healthz") { _, _ in
             try JSONAnswer.response(["status": "ok", "agent": supervisor.agentID])
         }
         router.add(middleware: BearerAuthMiddleware { TokenHash.constantTimeEquals($0, expectedHash) ? "control-plane" : nil })
+        router.add(middleware: RequestBodyPolicyMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(index: index))
         router.get("/v1/instances") { request, _ in
             guard let after = request.uri.queryParameters.get("after", as: UInt64.self) else {

@@ -33,7 +33,7 @@ public final class RouteIndex: Sendable {
 
     static func matches(_ template: [Substring], _ parts: [Substring]) -> Bool {
         guard template.count == parts.count else { return false }
-        return zip(template, parts).allSatisfy { pattern, part in pattern.hasPrefix(":") || pattern == part }
+        return zip(template, parts).allSatisfy { pattern, part in pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == part }
     }
 }
 

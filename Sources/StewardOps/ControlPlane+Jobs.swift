@@ -32,7 +32,8 @@ extension ControlPlane {
             await withDiscardingTaskGroup { group in
                 for instance in instances {
                     group.addTask {
-                        await self.stopRetrying(instance)
+                        // Record only a stop the agent confirmed; a cancelled one resumes after a restart.
+                        guard await self.stopRetrying(instance) else { return }
                         await self.handle(id, .instanceStopped(instance, at: Date()))
                     }
                 }
@@ -48,8 +49,7 @@ extension ControlPlane {
             await start(instance, release: release, deployment: nil)
             await jobFinished("start:\(instance)")
         case .stopUnwanted(let instance):
-            await stopRetrying(instance)
-            await record(stopped: instance)
+            if await stopRetrying(instance) { await record(stopped: instance) }
             await jobFinished("stop:\(instance)")
         }
     }
@@ -89,18 +89,21 @@ extension ControlPlane {
     }
 
     /// Stops one instance; a stop must happen, so it retries until the agent confirms.
-    nonisolated func stopRetrying(_ instance: String) async {
+    ///
+    /// - Returns: true when the agent confirmed the stop, false when cancelled first (shutdown).
+    nonisolated func stopRetrying(_ instance: String) async -> Bool {
         var delay = Duration.milliseconds(200)
         while !Task.isCancelled {
             do {
                 try await agent.stop(instance)
-                return
+                return true
             } catch {
                 logger.warning("stop \(instance): \(error)")
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
         }
+        return false
     }
 
     func instanceSpec(_ instance: String, release number: Int) throws -> InstanceSpec {

@@ -61,8 +61,32 @@ public struct InstancePlanner: Sendable {
         return InstanceSpec(
             id: id, service: release.service, environment: release.environment, release: release.number,
             version: release.version, command: try resolve(service.command), args: try service.args.map(resolve),
-            env: env, workingDirectory: directory, port: nil, liveness: service.liveness, readiness: service.readiness,
+            env: env, workingDirectory: directory, port: nil,
+            liveness: try service.liveness.map { try resolvedProbe($0, with: resolve) },
+            readiness: try service.readiness.map { try resolvedProbe($0, with: resolve) },
             stopGracePeriod: service.stopGracePeriod, restart: service.restart, logs: service.logs)
+    }
+
+    /// A probe with its references (`${dependencies.db.url}`, `${secret:…}`, `${version}`…)
+    /// filled in; `${port}` stays for the agent.
+    func resolvedProbe(_ probe: ProbeSpec, with resolve: (String) throws -> String) throws -> ProbeSpec {
+        var probe = probe
+        switch probe.check {
+        case .http(var check):
+            check.path = try resolve(check.path)
+            check.headers = try check.headers.mapValues(resolve)
+            check.expectJSON = try check.expectJSON.mapValues(resolve)
+            probe.check = .http(check)
+        case .tcp:
+            break
+        case .exec(let command):
+            probe.check = .exec(command: try command.map(resolve))
+        case .postgres(let url):
+            probe.check = .postgres(url: try resolve(url))
+        case .redis(let url):
+            probe.check = .redis(url: try resolve(url))
+        }
+        return probe
     }
 
     /// A dependency's URL with its secrets filled in.

@@ -66,7 +66,7 @@ extension APIRoutes {
             return try JSONAnswer.response(instances.map { InstanceView($0, release: releases[$0.spec.release]) })
         }
         api.get("/events") { request, _ in
-            let after = try request.integerParameter("after", in: Int64(0)...Int64.max)
+            let after = try request.integerParameter("after", in: Int64(0)...9_007_199_254_740_991)
             let limit = try request.integerParameter("limit", in: 1...1000) ?? 100
             let type = try request.textParameter("type")
             let subject = try request.textParameter("subject")
@@ -82,7 +82,7 @@ extension APIRoutes {
             guard let environment = try request.textParameter("environment") else {
                 throw APIError.badRequest("missing query parameter 'environment'")
             }
-            let offsets = try request.textParameter("offsets", maxLength: 65536).map(LogCursor.decode) ?? [:]
+            let offsets = try request.textParameter("offsets", maxLength: 4096).map(LogCursor.decode) ?? [:]
             let tail = try request.integerParameter("tail", in: 0...(1 << 20)) ?? 8192
             let instances = (await controlPlane.agentSnapshot?.instances ?? [])
                 .filter { $0.spec.service == name && $0.spec.environment == environment }

@@ -27,10 +27,10 @@ public enum APIRoutes {
         let index = RouteIndex()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorBodyMiddleware())
-        router.add(middleware: RequestBodyPolicyMiddleware())
         addOpenRoutes(to: router, controlPlane: controlPlane, metrics: metrics)
 
         router.add(middleware: BearerAuthMiddleware { hash in try log.token(withHash: hash)?.name })
+        router.add(middleware: RequestBodyPolicyMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(index: index))
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)

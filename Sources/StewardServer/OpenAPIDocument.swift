@@ -1,76 +1,206 @@
+import Foundation
+
 /// The OpenAPI 3.1 description of the control plane's API, served at `/api/v1/openapi.json`.
+///
+/// Operations are declared once in ``operations``; the answers every operation can give
+/// (401 without a token, 400 for a bad parameter, 413/415 for a bad body, 405 for another
+/// method) are added from what the operation declares, so the document says exactly what
+/// the server answers. `OpenAPIDocumentTests` holds the router's routes against it.
 enum OpenAPIDocument {
-    static let json = #"""
-    {
-      "openapi": "3.1.0",
-      "info": {"title": "Steward control plane", "version": "1"},
-      "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
-            "required": ["status", "message"], "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
-            "details": {"type": "array", "items": {"type": "object", "properties": {"message": {"type": "string"},
-            "line": {"type": "integer"}, "column": {"type": "integer"}, "path": {"type": "string"}}}}}}}},
-          "DeployRequest": {"type": "object", "required": ["service", "environment", "version"], "properties": {
-            "service": {"type": "string"}, "environment": {"type": "string"}, "version": {"type": "string"},
-            "set": {"type": "object", "additionalProperties": {"type": "string"}}}},
-          "RollbackRequest": {"type": "object", "required": ["service", "environment"], "properties": {
-            "service": {"type": "string"}, "environment": {"type": "string"}}},
-          "AbortRequest": {"type": "object", "properties": {"reason": {"type": "string"}}},
-          "Deployment": {"type": "object", "properties": {"id": {"type": "integer"}, "kind": {"type": "string"},
-            "phase": {"type": "string", "enum": ["pending", "rolling", "aborting", "succeeded", "failed"]},
-            "release": {"type": "integer"}, "previousRelease": {"type": "integer"}, "reason": {"type": "string"},
-            "newInstances": {"type": "array", "items": {"type": "string"}}, "oldInstances": {"type": "array", "items": {"type": "string"}}}}
-        },
-        "responses": {
-          "Problem": {"description": "The request was refused; the body says what and why.",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        }
-      },
-      "security": [{"bearer": []}],
-      "paths": {
-        "/healthz": {"get": {"summary": "Liveness of the control plane", "security": [], "responses": {"200": {"description": "alive"}}}},
-        "/readyz": {"get": {"summary": "Readiness: the store answers", "security": [], "responses": {"200": {"description": "ready"}, "503": {"description": "not ready"}}}},
-        "/metrics": {"get": {"summary": "Prometheus metrics", "security": [], "responses": {"200": {"description": "text format 0.0.4"}}}},
-        "/api/v1/status": {"get": {"summary": "Every service in every environment", "responses": {"200": {"description": "status"}, "401": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/stack": {
-          "get": {"summary": "The stack in force", "responses": {"200": {"description": "stack"}, "404": {"$ref": "#/components/responses/Problem"}}},
-          "put": {"summary": "Validate and apply a stack file (YAML body)", "requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}},
-            "responses": {"200": {"description": "applied"}, "422": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/services": {"get": {"summary": "Services of the stack", "responses": {"200": {"description": "services"}}}},
-        "/api/v1/services/{name}": {"get": {"summary": "One service", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "service"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/services/{name}/logs": {"get": {"summary": "Output of a service's instances", "parameters": [
-          {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
-          {"name": "environment", "in": "query", "required": true, "schema": {"type": "string"}},
-          {"name": "tail", "in": "query", "schema": {"type": "integer"}},
-          {"name": "offsets", "in": "query", "schema": {"type": "string"}, "description": "id:offset,id:offset to continue"}],
-          "responses": {"200": {"description": "log chunks"}, "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/environments": {"get": {"summary": "Environments of the stack", "responses": {"200": {"description": "environments"}}}},
-        "/api/v1/releases": {"get": {"summary": "Releases, newest first", "parameters": [
-          {"name": "service", "in": "query", "schema": {"type": "string"}}, {"name": "environment", "in": "query", "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "releases"}}}},
-        "/api/v1/deployments": {
-          "get": {"summary": "Deployments, newest first", "responses": {"200": {"description": "deployments"}}},
-          "post": {"summary": "Deploy a version (rolling)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeployRequest"}}}},
-            "responses": {"202": {"description": "started", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deployment"}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"},
-              "409": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/deployments/{id}": {"get": {"summary": "One deployment", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-          "responses": {"200": {"description": "deployment"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/deployments/{id}/abort": {"post": {"summary": "Abort a deployment in progress", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-          "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/AbortRequest"}}}},
-          "responses": {"202": {"description": "aborting"}, "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/rollbacks": {"post": {"summary": "Return to the previous release", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RollbackRequest"}}}},
-          "responses": {"202": {"description": "started"}, "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
-        "/api/v1/instances": {"get": {"summary": "Instances on the agent", "responses": {"200": {"description": "instances"}}}},
-        "/api/v1/events": {"get": {"summary": "The event log", "parameters": [
-          {"name": "after", "in": "query", "schema": {"type": "integer"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}},
-          {"name": "type", "in": "query", "schema": {"type": "string"}}, {"name": "subject", "in": "query", "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "events"}}}},
-        "/api/v1/audit/verify": {"get": {"summary": "Check the hash chain of the log", "responses": {"200": {"description": "report"}}}},
-        "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}}
-      }
+    /// One API operation.
+    struct Operation {
+        var method: String
+        var path: String
+        var summary: String
+        var open = false
+        var parameters: [[String: Any]] = []
+        var body: (type: String, schema: [String: Any], required: Bool)? = nil
+        /// Success and refusal statuses besides the common ones, with a description each.
+        var responses: [Int: String]
+        /// The schema of the success answer, when it has one worth checking.
+        var answer: [String: Any]? = nil
     }
-    """#
+
+    static func path(_ name: String, _ schema: [String: Any]) -> [String: Any] {
+        ["name": name, "in": "path", "required": true, "schema": schema]
+    }
+
+    static func query(_ name: String, _ schema: [String: Any], required: Bool = false) -> [String: Any] {
+        ["name": name, "in": "query", "required": required, "schema": schema]
+    }
+
+    static var text: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 256] }
+    static var id: [String: Any] { ["type": "integer", "minimum": 0, "maximum": 2_147_483_647] }
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    static func list(_ item: [String: Any]) -> [String: Any] { ["type": "array", "items": item] }
+    static var object: [String: Any] { ["type": "object"] }
+
+    static var operations: [Operation] {
+        [
+        Operation(method: "get", path: "/healthz", summary: "Liveness of the control plane", open: true, responses: [200: "alive"]),
+        Operation(
+            method: "get", path: "/readyz", summary: "Readiness: the store answers", open: true,
+            responses: [200: "ready", 503: "not ready"]),
+        Operation(method: "get", path: "/metrics", summary: "Prometheus metrics (text format 0.0.4)", open: true, responses: [200: "metrics"]),
+        Operation(method: "get", path: "/", summary: "The dashboard (HTML)", open: true, responses: [200: "page"]),
+        Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", open: true, responses: [200: "OpenAPI"]),
+        Operation(method: "get", path: "/api/v1/status", summary: "Every service in every environment", responses: [200: "status"], answer: object),
+        Operation(method: "get", path: "/api/v1/stack", summary: "The stack in force", responses: [200: "stack", 404: "no stack is loaded"]),
+        Operation(
+            method: "put", path: "/api/v1/stack", summary: "Validate and apply a stack file (YAML body)",
+            parameters: [query("file", text)], body: ("application/yaml", ["type": "string"], true),
+            responses: [200: "applied", 422: "the stack file has problems (details carry line and column)"]),
+        Operation(method: "get", path: "/api/v1/services", summary: "Services of the stack", responses: [200: "services"], answer: list(object)),
+        Operation(
+            method: "get", path: "/api/v1/services/{name}", summary: "One service", parameters: [path("name", text)],
+            responses: [200: "service", 404: "no such service"]),
+        Operation(
+            method: "get", path: "/api/v1/services/{name}/logs", summary: "Output of a service's instances",
+            parameters: [
+                path("name", text), query("environment", text, required: true),
+                query("tail", ["type": "integer", "minimum": 0, "maximum": 1_048_576]),
+                query("offsets", ["type": "string", "minLength": 1, "maxLength": 4096]),
+            ],
+            responses: [200: "log chunks", 404: "no instances", 502: "the agent did not answer"]),
+        Operation(
+            method: "get", path: "/api/v1/environments", summary: "Environments of the stack", responses: [200: "environments"],
+            answer: list(object)),
+        Operation(
+            method: "get", path: "/api/v1/releases", summary: "Releases, newest first",
+            parameters: [query("service", text), query("environment", text)], responses: [200: "releases"], answer: list(object)),
+        Operation(
+            method: "get", path: "/api/v1/deployments", summary: "Deployments, newest first",
+            parameters: [query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])], responses: [200: "deployments"],
+            answer: list(ref("Deployment"))),
+        Operation(
+            method: "post", path: "/api/v1/deployments", summary: "Deploy a version (rolling)",
+            body: ("application/json", ref("DeployRequest"), true),
+            responses: [
+                202: "started", 404: "unknown service or environment", 409: "a deployment is already running there",
+                422: "the request cannot be carried out (bad version, unresolvable reference)",
+            ], answer: ref("Deployment")),
+        Operation(
+            method: "get", path: "/api/v1/deployments/{id}", summary: "One deployment", parameters: [path("id", id)],
+            responses: [200: "deployment", 404: "no such deployment"], answer: ref("Deployment")),
+        Operation(
+            method: "post", path: "/api/v1/deployments/{id}/abort", summary: "Abort a deployment in progress",
+            parameters: [path("id", id)], body: ("application/json", ref("AbortRequest"), false),
+            responses: [202: "aborting", 404: "no such deployment", 409: "already finished"], answer: ref("Deployment")),
+        Operation(
+            method: "post", path: "/api/v1/rollbacks", summary: "Return to the previous release",
+            body: ("application/json", ref("RollbackRequest"), true),
+            responses: [202: "started", 404: "unknown service or environment", 409: "a deployment is running", 422: "nothing to roll back to"],
+            answer: ref("Deployment")),
+        Operation(
+            method: "get", path: "/api/v1/instances", summary: "Instances on the agent (declared environment, never resolved values)",
+            parameters: [query("service", text), query("environment", text)], responses: [200: "instances"], answer: list(object)),
+        Operation(
+            method: "get", path: "/api/v1/events", summary: "The event log",
+            parameters: [
+                query("after", ["type": "integer", "minimum": 0, "maximum": 9_007_199_254_740_991]), query("limit", ["type": "integer", "minimum": 1, "maximum": 1000]),
+                query("type", text), query("subject", text),
+            ],
+            responses: [200: "events"], answer: list(object)),
+        Operation(method: "get", path: "/api/v1/audit/verify", summary: "Check the hash chain of the log", responses: [200: "report"], answer: object),
+        ]
+    }
+
+    static var schemas: [String: Any] {
+        [
+        "Error": [
+            "type": "object", "required": ["error"],
+            "properties": [
+                "error": [
+                    "type": "object", "required": ["status", "message"],
+                    "properties": [
+                        "status": ["type": "integer"], "message": ["type": "string"],
+                        "details": list([
+                            "type": "object",
+                            "properties": [
+                                "message": ["type": "string"], "line": ["type": "integer"], "column": ["type": "integer"],
+                                "path": ["type": "string"],
+                            ],
+                        ]),
+                    ],
+                ]
+            ],
+        ],
+        "DeployRequest": [
+            "type": "object", "required": ["service", "environment", "version"],
+            "properties": [
+                "service": text, "environment": text,
+                "version": ["type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9._+-]+$"],
+                "set": ["type": "object", "additionalProperties": ["type": "string"]],
+            ],
+        ],
+        "RollbackRequest": ["type": "object", "required": ["service", "environment"], "properties": ["service": text, "environment": text]],
+        "AbortRequest": ["type": "object", "properties": ["reason": ["type": "string", "maxLength": 1024]]],
+        "Deployment": [
+            "type": "object", "required": ["id", "phase"],
+            "properties": [
+                "id": ["type": "integer"], "kind": ["type": "string"],
+                "phase": ["type": "string", "enum": ["pending", "rolling", "aborting", "succeeded", "failed"]],
+                "release": ["type": "integer"], "previousRelease": ["type": "integer"], "reason": ["type": "string"],
+                "newInstances": list(["type": "string"]), "oldInstances": list(["type": "string"]),
+            ],
+        ],
+        ]
+    }
+
+    /// The document as a JSON object.
+    static var document: [String: Any] {
+        var paths: [String: [String: Any]] = [:]
+        for operation in operations {
+            paths[operation.path, default: [:]][operation.method] = render(operation)
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": "Steward control plane", "version": "1"],
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+                "schemas": schemas,
+                "responses": [
+                    "Problem": [
+                        "description": "Refused; the body says what was wrong and what was expected.",
+                        "content": ["application/json": ["schema": ref("Error")]],
+                    ]
+                ],
+            ],
+            "security": [["bearer": [String]()]],
+            "paths": paths,
+        ]
+    }
+
+    static func render(_ operation: Operation) -> [String: Any] {
+        var responses: [String: Any] = [:]
+        for (status, description) in operation.responses {
+            if status >= 400 {
+                responses[String(status)] = ["$ref": "#/components/responses/Problem"]
+            } else if let answer = operation.answer {
+                responses[String(status)] = ["description": description, "content": ["application/json": ["schema": answer]]]
+            } else {
+                responses[String(status)] = ["description": description]
+            }
+        }
+        var common: [Int] = [405]
+        if !operation.open { common.append(401) }
+        if !operation.parameters.isEmpty { common.append(400) }
+        if operation.body != nil { common += [400, 413, 415] }
+        for status in common where responses[String(status)] == nil {
+            responses[String(status)] = ["$ref": "#/components/responses/Problem"]
+        }
+        var rendered: [String: Any] = ["summary": operation.summary, "responses": responses]
+        if operation.open { rendered["security"] = [[String: Any]]() }
+        if !operation.parameters.isEmpty { rendered["parameters"] = operation.parameters }
+        if let body = operation.body {
+            rendered["requestBody"] = ["required": body.required, "content": [body.type: ["schema": body.schema]]]
+        }
+        return rendered
+    }
+
+    /// The document as served: compact JSON with sorted keys.
+    static let json: String = {
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }()
 }

@@ -9,12 +9,12 @@ struct Steward: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 the operation failed (invalid stack, failed deployment, \
             broken audit chain); 2 the server refused the request; 3 the server could not be reached; \
-            64 invalid command-line usage. (`steward --version` is not offered: `--version` names \
-            the version to deploy.)
+            64 invalid command-line usage. The version of steward itself: `steward version` \
+            (`--version` names the version to deploy).
             """,
         subcommands: [
             Demo.self, Validate.self, Serve.self, Agent.self, Status.self, Deploy.self, Rollback.self,
-            Releases.self, Logs.self, Events.self, Audit.self, DemoApp.self,
+            Releases.self, Logs.self, Events.self, Audit.self, Version.self, DemoApp.self,
         ]
     )
 }

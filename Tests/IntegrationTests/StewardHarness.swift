@@ -358,13 +358,17 @@ final class StewardCluster: @unchecked Sendable {
     private var agentProcess: LaunchedProcess?
     private var serverProcess: LaunchedProcess?
     private var extraProcesses: [LaunchedProcess] = []
+    /// Extra environment of `steward agent` and `steward serve` (e.g. `STEWARD_SECRET_…`).
+    let processEnvironment: [String: String]
 
     static var stewardBinary: String { TestEnvironment.buildProductsDirectory() + "/steward" }
     static var demoAppBinary: String { TestEnvironment.buildProductsDirectory() + "/demo-app" }
 
     /// The test stack: `web` (demo-app) with 2 instances in development, rolling one at a time.
-    static func stackYAML(readinessTimeout: String) -> String {
-        """
+    static func stackYAML(readinessTimeout: String, webEnvironment: [String: String] = [:]) -> String {
+        let env = webEnvironment.isEmpty
+            ? "" : "\n    env:\n" + webEnvironment.sorted { $0.key < $1.key }.map { "      \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
+        return """
         version: 1
         stack: itest
         services:
@@ -379,7 +383,7 @@ final class StewardCluster: @unchecked Sendable {
                   status: Ready
               interval: 1s
               timeout: 1s
-            stopGracePeriod: 2s
+            stopGracePeriod: 2s\(env)
             deploy:
               strategy: rolling
               maxSurge: 1
@@ -391,7 +395,8 @@ final class StewardCluster: @unchecked Sendable {
         """
     }
 
-    private init(readinessTimeout: String) throws {
+    private init(readinessTimeout: String, webEnvironment: [String: String], processEnvironment: [String: String]) throws {
+        self.processEnvironment = processEnvironment
         directory = try TemporaryDirectory(prefix: "steward-e2e")
         agentStateDirectory = directory.path + "/agent"
         dataDirectory = directory.path + "/data"
@@ -400,12 +405,20 @@ final class StewardCluster: @unchecked Sendable {
         var port = try FreePort.next()
         while port == agentPort { port = try FreePort.next() }
         serverPort = port
-        try Self.stackYAML(readinessTimeout: readinessTimeout).write(toFile: stackPath, atomically: true, encoding: .utf8)
+        try Self.stackYAML(readinessTimeout: readinessTimeout, webEnvironment: webEnvironment)
+            .write(toFile: stackPath, atomically: true, encoding: .utf8)
     }
 
     /// Starts an agent and a control plane and waits until the control plane sees the agent.
-    static func start(readinessTimeout: String = "5s") async throws -> StewardCluster {
-        let cluster = try StewardCluster(readinessTimeout: readinessTimeout)
+    ///
+    /// - Parameters:
+    ///   - webEnvironment: extra `env:` entries of the `web` service in the stack file.
+    ///   - processEnvironment: extra environment of the agent and the control plane processes.
+    static func start(
+        readinessTimeout: String = "5s", webEnvironment: [String: String] = [:], processEnvironment: [String: String] = [:]
+    ) async throws -> StewardCluster {
+        let cluster = try StewardCluster(
+            readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, processEnvironment: processEnvironment)
         do {
             try await cluster.startAgent()
             try await cluster.startServer()
@@ -443,7 +456,7 @@ final class StewardCluster: @unchecked Sendable {
         let process = try LaunchedProcess.launch(
             name: "steward agent", executable: Self.stewardBinary,
             arguments: ["agent", "--state-dir", agentStateDirectory, "--port", "\(agentPort)"],
-            logPath: directory.path + "/agent.log")
+            environment: processEnvironment, logPath: directory.path + "/agent.log")
         lock.withLock { agentProcess = process }
         try await eventually(timeout: .seconds(20), pollEvery: .milliseconds(50), "the agent to answer /healthz") {
             guard process.isRunning else {
@@ -461,7 +474,7 @@ final class StewardCluster: @unchecked Sendable {
                 "serve", "--stack", stackPath, "--data-dir", dataDirectory, "--port", "\(serverPort)",
                 "--agent", agentURL, "--agent-token-file", agentStateDirectory + "/agent.token",
             ],
-            logPath: directory.path + "/serve.log")
+            environment: processEnvironment, logPath: directory.path + "/serve.log")
         lock.withLock { serverProcess = process }
         try await eventually(timeout: .seconds(20), pollEvery: .milliseconds(50), "the control plane to be ready with the agent reachable") {
             guard process.isRunning else {

@@ -14,7 +14,7 @@ struct AuthBoundaryTests {
     static func routes(of fixture: APIRoutesTests.Fixture) -> [(method: HTTPRequest.Method, path: String)] {
         let router = APIRoutes.router(controlPlane: fixture.controlPlane, metrics: ServerMetrics())
         return router.routes.map { route in
-            let path = "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") ? "1" : String($0) }
+            let path = "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "1" : String($0) }
             return (route.method, "/" + path.joined(separator: "/"))
         }
     }
