@@ -36,7 +36,7 @@ extension StackFile {
             "env",  // mapping VAR → scalar (references allowed)
             "workingDirectory",  // string
             "port",  // 1–65535: the stable port users reach the service on
-            "instances",  // Int ≥ 0, default 1
+            "instances",  // Int 0–256, default 1
             "dependsOn",  // list of declared dependency or service names
             "liveness",  // probe
             "readiness",  // probe
@@ -114,7 +114,7 @@ extension StackFile {
             "promotesTo",  // a declared environment, not itself
             "approvals",  // Int ≥ 0, default 0
             "window",  // "DAYS HH:MM-HH:MM ZONE", e.g. "Sun 02:00-06:00 UTC"
-            "instances",  // mapping declared service → Int ≥ 0
+            "instances",  // mapping declared service → Int 0–256
             "env",  // mapping VAR → scalar (references allowed)
             "requiredEnv",  // list of variable names
             "minimumHealthyTime",  // span
