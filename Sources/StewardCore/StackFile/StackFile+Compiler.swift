@@ -255,7 +255,7 @@ extension StackFile {
         /// Why secrets and dependency URLs are refused in commands and arguments.
         static let secretsInArguments = "secrets reach the process list through arguments; pass them in `env`"
         static let argumentsExpected =
-            "a command or argument without ${secret:NAME} or ${dependencies.NAME.url} (set them in env)"
+            "a command or argument without ${secret:NAME} or ${dependencies.NAME.url}"
 
         /// A string with references checked.
         func interpolated(_ field: Field, scope: ReferenceScope = .service) -> String? {

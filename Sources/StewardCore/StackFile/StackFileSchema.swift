@@ -31,8 +31,8 @@ extension StackFile {
 
         /// `services.NAME`: a service Steward runs.
         static let service = [
-            "command",  // required: the executable (references allowed)
-            "args",  // list of strings (references allowed)
+            "command",  // required: the executable (references allowed, but no secrets or dependency URLs)
+            "args",  // list of strings (references allowed, but no secrets or dependency URLs)
             "env",  // mapping VAR → scalar (references allowed)
             "workingDirectory",  // string
             "port",  // 1–65535: the stable port users reach the service on
@@ -50,7 +50,7 @@ extension StackFile {
         static let probe = [
             "http",  // httpCheck, or just the path: `http: /healthz`
             "tcp",  // `true`, a port, or {port}
-            "exec",  // list of strings, or a string split on spaces
+            "exec",  // list of strings, or a string split on spaces (no secrets or dependency URLs)
             "postgres",  // url (references allowed)
             "redis",  // url (references allowed)
             "interval",  // span, default 10s
