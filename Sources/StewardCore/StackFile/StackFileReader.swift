@@ -91,7 +91,9 @@ extension StackFile {
         /// The warnings sorted by position.
         var sortedWarnings: [Warning] {
             warnings.enumerated()
-                .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+                .sorted {
+                    ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+                }
                 .map(\.element)
         }
     }

@@ -26,23 +26,28 @@ extension Steward {
             }
             let analysis = StackFile.analyze(String(decoding: data, as: UTF8.self), file: file)
             let warnings = analysis.warnings
+            let warningCount = warnings.isEmpty ? "" : ", \(warnings.count) warning(s)"
             switch (analysis.result, output) {
             case (.success(let stack), .text):
                 for warning in warnings { print(warning.description) }
-                let summary = "\(file): valid — stack '\(stack.name)', \(stack.services.count) service(s), \(stack.environments.count) environment(s), \(stack.dependencies.count) dependenc\(stack.dependencies.count == 1 ? "y" : "ies")"
-                print(summary + (warnings.isEmpty ? "" : ", \(warnings.count) warning(s)"))
+                let dependencies = "\(stack.dependencies.count) dependenc\(stack.dependencies.count == 1 ? "y" : "ies")"
+                print(
+                    "\(file): valid — stack '\(stack.name)', \(stack.services.count) service(s), "
+                        + "\(stack.environments.count) environment(s), \(dependencies)\(warningCount)")
             case (.failure(let errors), .text):
                 for error in errors.errors { print(error.description) }
                 for warning in warnings { print(warning.description) }
-                printError("\(file): \(errors.errors.count) problem(s)" + (warnings.isEmpty ? "" : ", \(warnings.count) warning(s)"))
+                printError("\(file): \(errors.errors.count) problem(s)\(warningCount)")
                 throw ExitCode(1)
             case (.success, .json):
-                printJSON(try JSONEncoder.steward.encode(ValidationReport(file: file, valid: true, errors: [], warnings: warnings)))
+                let report = ValidationReport(file: file, valid: true, errors: [], warnings: warnings)
+                printJSON(try JSONEncoder.steward.encode(report))
             case (.failure(let errors), .json):
                 let items = errors.errors.map {
                     ValidationReport.Item(file: $0.file, line: $0.line, column: $0.column, message: $0.description)
                 }
-                printJSON(try JSONEncoder.steward.encode(ValidationReport(file: file, valid: false, errors: items, warnings: warnings)))
+                let report = ValidationReport(file: file, valid: false, errors: items, warnings: warnings)
+                printJSON(try JSONEncoder.steward.encode(report))
                 throw ExitCode(1)
             }
         }
