@@ -13,7 +13,8 @@ import Yams
 /// Parsing is pure (no file or network access) and reports all problems in one pass:
 /// YAML syntax, unknown keys (with "did you mean"), missing keys, wrong types and values,
 /// duplicate keys and names, unknown references and dependency cycles. The keys each
-/// section takes are listed in `StackFileSchema.swift`.
+/// section takes are listed in `StackFileSchema.swift`; those Steward acts on are listed in
+/// `EnforcedKeys.swift`, and ``analyze(_:file:)`` warns by position about every other key a file sets.
 public enum StackFile {
     /// Parses and validates a whole stack file.
     ///
