@@ -9,16 +9,29 @@ public enum StackLoader {
         public var description: String
     }
 
-    /// The parsed stack, its digest and its absolute path.
-    public static func load(_ path: String) throws -> (stack: StackSpec, digest: String, path: String) {
+    /// The parsed stack, its digest, its absolute path and its warnings (keys parsed but not enforced).
+    public static func load(_ path: String) throws -> (
+        stack: StackSpec, digest: String, path: String, warnings: [StackFile.Warning]
+    ) {
+        let (text, absolute) = try read(path)
+        let analysis = StackFile.analyze(text, file: path)
+        switch analysis.result {
+        case .success(let stack): return (stack, TokenHash.of(text), absolute, analysis.warnings)
+        case .failure(let errors): throw Failure(description: errors.description)
+        }
+    }
+
+    /// The warnings of the stack file at `path`, for the start-up log; none when it cannot be read.
+    public static func warnings(_ path: String) -> [StackFile.Warning] {
+        guard let source = try? read(path) else { return [] }
+        return StackFile.analyze(source.text, file: path).warnings
+    }
+
+    private static func read(_ path: String) throws -> (text: String, absolute: String) {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw Failure(description: "cannot read stack file \(path)")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        switch StackFile.parse(text, file: path) {
-        case .success(let stack): return (stack, TokenHash.of(text), absolute)
-        case .failure(let errors): throw Failure(description: errors.description)
-        }
+        return (String(decoding: data, as: UTF8.self), absolute)
     }
 }

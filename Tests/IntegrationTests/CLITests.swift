@@ -65,6 +65,44 @@ import Testing
         #expect(missing.standardError.contains("/nonexistent/steward.yaml"))
     }
 
+    /// A key the file sets but this version does not enforce is a positioned warning, in text and in
+    /// JSON; the file is still valid and validate exits 0.
+    @Test func validateWarnsAboutKeysThatAreNotEnforced() async throws {
+        let directory = try TemporaryDirectory(prefix: "steward-cli-warnings")
+        defer { directory.remove() }
+        let text = """
+            stack: shop
+            services:
+              web:
+                command: /bin/web
+            environments:
+              production:
+                approvals: 2
+            """
+        let file = directory.path + "/steward.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let at = Self.position(of: "approvals", onLineWith: "approvals:", in: text)
+        let warning =
+            "\(file):\(at.line):\(at.column): warning: `environments.production.approvals` is parsed but not enforced by this version"
+
+        let result = try await runCommand(steward, ["validate", file])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first == warning)
+        #expect(lines.last?.hasSuffix(", 1 warning(s)") == true, "stdout:\n\(result.standardOutput)")
+
+        let json = try await runCommand(steward, ["validate", file, "--output", "json"])
+        #expect(json.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        #expect(report?["valid"] as? Bool == true)
+        let warnings = report?["warnings"] as? [[String: Any]]
+        #expect(warnings?.count == 1)
+        #expect(warnings?.first?["key"] as? String == "environments.production.approvals")
+        #expect(warnings?.first?["line"] as? Int == at.line)
+        #expect(warnings?.first?["column"] as? Int == at.column)
+        #expect(warnings?.first?["message"] as? String == warning)
+    }
+
     /// `--help` lists the subcommands, `deploy --help` documents --wait, and a usage error exits 64.
     @Test func helpListsSubcommandsAndUsageErrorsExit64() async throws {
         let help = try await runCommand(steward, ["--help"])

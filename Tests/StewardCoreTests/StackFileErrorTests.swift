@@ -94,7 +94,7 @@ import Testing
             Self.errors("stack: shop\nservices:\n  api:\n    command: /bin/api\n    port: 70000\n    instances: many\n")
                 == [
                     "steward.yaml:5:11: invalid value '70000' for 'port' in service 'api'; expected an integer from 1 to 65535",
-                    "steward.yaml:6:16: invalid value 'many' for 'instances' in service 'api'; expected an integer of 0 or more",
+                    "steward.yaml:6:16: invalid value 'many' for 'instances' in service 'api'; expected an integer from 0 to 256",
                 ])
         #expect(
             Self.errors("stack: shop\nservices:\n  api:\n    command:\n") == [
@@ -164,9 +164,9 @@ import Testing
     @Test func badReferencesInValues() {
         #expect(
             Self.errors(
-                "stack: shop\ndependencies:\n  db: {url: 'postgres://db/x'}\nservices:\n  api:\n    command: /bin/api --db ${dependencies.dbb.url}\n"
+                "stack: shop\ndependencies:\n  db: {url: 'postgres://db/x'}\nservices:\n  api:\n    command: /bin/api\n    env: {DB: '${dependencies.dbb.url}'}\n"
             ) == [
-                "steward.yaml:6:14: unknown reference '${dependencies.dbb.url}' in 'command' in service 'api'; expected a declared dependency: db; did you mean '${dependencies.db.url}'?"
+                "steward.yaml:7:15: unknown reference '${dependencies.dbb.url}' in 'env.DB' in service 'api'; expected a declared dependency: db; did you mean '${dependencies.db.url}'?"
             ])
         #expect(
             Self.errors("stack: shop\nservices:\n  api:\n    command: /bin/api\n    args: [--port, '${prot}']\n") == [

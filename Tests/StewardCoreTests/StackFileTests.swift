@@ -30,8 +30,9 @@ import Testing
         services:
           api:
             command: /opt/shop/bin/api
-            args: [--port, "${port}", --db, "${dependencies.db.url}"]
+            args: [--port, "${port}", --name, "${service}-${instance}"]
             env:
+              DATABASE_URL: ${dependencies.db.url}
               LOG_LEVEL: info
               DEBUG: true
               RATIO: 1.50
@@ -91,7 +92,7 @@ import Testing
             port: 3000
             dependsOn: [api]
             liveness:
-              tcp: true
+              tcp: {port: 3001}
             readiness:
               exec: /opt/shop/bin/check --fast
           worker:
@@ -184,9 +185,9 @@ import Testing
 
         let api = try #require(spec.service(named: "api"))
         let expectedAPI = ServiceSpec(
-            name: "api", command: "/opt/shop/bin/api", args: ["--port", "${port}", "--db", "${dependencies.db.url}"],
+            name: "api", command: "/opt/shop/bin/api", args: ["--port", "${port}", "--name", "${service}-${instance}"],
             env: [
-                "LOG_LEVEL": "info", "DEBUG": "true", "RATIO": "1.50", "EMPTY": "",
+                "DATABASE_URL": "${dependencies.db.url}", "LOG_LEVEL": "info", "DEBUG": "true", "RATIO": "1.50", "EMPTY": "",
                 "WEB": "http://127.0.0.1:${services.web.port}", "PRICE": "$$5",
             ],
             workingDirectory: "/opt/shop", port: 8080, instances: 2, dependsOn: ["db", "cache"],
@@ -233,7 +234,7 @@ import Testing
             spec.service(named: "web")
                 == ServiceSpec(
                     name: "web", command: "/opt/shop/bin/web", port: 3000, dependsOn: ["api"],
-                    liveness: ProbeSpec(check: .tcp(port: nil)),
+                    liveness: ProbeSpec(check: .tcp(port: 3001)),
                     readiness: ProbeSpec(check: .exec(command: ["/opt/shop/bin/check", "--fast"]))))
         #expect(
             spec.service(named: "worker")

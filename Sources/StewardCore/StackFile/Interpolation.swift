@@ -17,6 +17,10 @@ import Foundation
 ///
 /// `$$` is a literal `$`; any other `$` not followed by `{` is also kept as is.
 ///
+/// The stack file refuses `${secret:NAME}` and `${dependencies.NAME.url}` in a service's `command`
+/// and `args` and in exec probes: arguments are visible to everyone on the host in the process
+/// list, so secrets go in `env`.
+///
 /// Pure: the stack-file parser uses ``references(in:)`` to validate, the deployer uses
 /// ``resolve(_:using:)`` with its own lookup when it starts instances.
 public struct Interpolation: Sendable {

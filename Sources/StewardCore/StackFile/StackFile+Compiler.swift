@@ -39,7 +39,8 @@ extension StackFile {
                     context: nil)
                 return nil
             }
-            let top = MappingReader(node: root, mapping: mapping, context: nil, keys: Schema.topLevel, diags: diags)
+            let top = MappingReader(
+                node: root, mapping: mapping, context: nil, section: .topLevel, path: "", diags: diags)
             collectNames(top)
 
             var version = 1
@@ -156,7 +157,9 @@ extension StackFile {
                             expected: "names unique across dependencies and services"), at: entry.key.mark,
                         key: section, context: nil)
                 }
-                let value = Field(node: entry.value, key: entry.name, context: section, diags: diags)
+                let value = Field(
+                    node: entry.value, key: entry.name, context: section, diags: diags,
+                    path: "\(field.path).\(entry.name)")
                 if let item = read(entry.name, value) { result.append(item) }
             }
             return result
@@ -174,8 +177,11 @@ extension StackFile {
         // MARK: References
 
         enum ReferenceScope {
-            /// Commands, arguments and variables of services and environments: every form.
+            /// Variables of services and environments, probe URLs, hooks and runbook steps: every form.
             case service
+            /// The command and arguments of an instance or an exec probe: every form but secrets and
+            /// dependency URLs, which anyone on the host could read in the process list.
+            case arguments
             /// URLs of dependencies and notification channels: only `${secret:NAME}` (they are
             /// resolved outside any one instance or environment).
             case url
@@ -203,6 +209,9 @@ extension StackFile {
             }
             for reference in references {
                 switch (reference, scope) {
+                case (.secret, .arguments), (.dependencyURL, .arguments):
+                    field.invalid(
+                        Self.argumentsExpected, reason: Self.secretsInArguments, found: reference.description)
                 case (.secret, _):
                     continue
                 case (_, .url):
@@ -210,14 +219,14 @@ extension StackFile {
                         .unknownReference(
                             found: reference.description, expected: "${secret:NAME}, the only reference a URL may use",
                             suggestion: nil))
-                case (.dependencyURL(let name), .service) where !isDependency(name):
+                case (.dependencyURL(let name), _) where !isDependency(name):
                     field.report(
                         .unknownReference(
                             found: reference.description, expected: declared("a declared dependency", dependencyNames),
                             suggestion: diags.suggestion(for: name, among: dependencyNames).map {
                                 Interpolation.Reference.dependencyURL(dependency: $0).description
                             }))
-                case (.servicePort(let name), .service) where !servicesWithPort.contains(name):
+                case (.servicePort(let name), _) where !servicesWithPort.contains(name):
                     let withPort = serviceNames.filter(servicesWithPort.contains)
                     field.report(
                         .unknownReference(
@@ -236,12 +245,17 @@ extension StackFile {
             switch scope {
             case .url:
                 return []
-            case .service:
+            case .service, .arguments:
                 return ["${port}", "${version}", "${service}", "${environment}", "${instance}"]
-                    + dependencyNames.map { "${dependencies.\($0).url}" }
+                    + (scope == .service ? dependencyNames.map { "${dependencies.\($0).url}" } : [])
                     + serviceNames.filter(servicesWithPort.contains).map { "${services.\($0).port}" }
             }
         }
+
+        /// Why secrets and dependency URLs are refused in commands and arguments.
+        static let secretsInArguments = "secrets reach the process list through arguments; pass them in `env`"
+        static let argumentsExpected =
+            "a command or argument without ${secret:NAME} or ${dependencies.NAME.url}"
 
         /// A string with references checked.
         func interpolated(_ field: Field, scope: ReferenceScope = .service) -> String? {
@@ -251,9 +265,12 @@ extension StackFile {
         }
 
         /// A command with the references of each word checked.
-        func command(_ field: Field) -> [String]? {
+        func command(_ field: Field) -> [String]? { command(field, scope: .service) }
+
+        /// A command with the references of each word checked in `scope`.
+        func command(_ field: Field, scope: ReferenceScope) -> [String]? {
             guard let words = field.command() else { return nil }
-            for word in words { checkReferences(field, word, scope: .service) }
+            for word in words { checkReferences(field, word, scope: scope) }
             return words
         }
 

@@ -7,7 +7,7 @@ import Yams
 extension StackFile.Compiler {
     func deployPolicy(_ field: Field, service: String) -> DeployPolicy? {
         let context = "deploy policy of service '\(service)'"
-        guard let r = field.mapping(context: context, keys: Schema.deploy) else { return nil }
+        guard let r = field.mapping(context: context, section: .deploy) else { return nil }
         defer { r.finish() }
 
         var policy = DeployPolicy()
@@ -76,7 +76,7 @@ extension StackFile.Compiler {
 
     private func canary(_ field: Field, service: String) -> CanaryPolicy? {
         let context = "canary of service '\(service)'"
-        guard let r = field.mapping(context: context, keys: Schema.canary, expected: "a mapping with steps") else {
+        guard let r = field.mapping(context: context, section: .canary, expected: "a mapping with steps") else {
             return nil
         }
         defer { r.finish() }
@@ -91,7 +91,7 @@ extension StackFile.Compiler {
             let stepContext = "canary step \(index + 1) of service '\(service)'"
             guard
                 let s = item.mapping(
-                    context: stepContext, keys: Schema.canaryStep, expected: "a mapping with weight, pause or analysis")
+                    context: stepContext, section: .canaryStep, expected: "a mapping with weight, pause or analysis")
             else { continue }
             defer { s.finish() }
             switch exactlyOne(of: Schema.canaryStep, in: s) {

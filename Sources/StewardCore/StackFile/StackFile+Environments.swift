@@ -8,7 +8,7 @@ extension StackFile.Compiler {
         let context = "environment '\(name)'"
         var spec = EnvironmentSpec(name: name)
         if field.isNull { return spec }  // `production:` with nothing under it takes every default
-        guard let r = field.mapping(context: context, keys: Schema.environment) else { return nil }
+        guard let r = field.mapping(context: context, section: .environment) else { return nil }
         defer { r.finish() }
 
         if let field = r.field("promotesTo"), let target = field.string(expected: "an environment name") {
@@ -47,7 +47,7 @@ extension StackFile.Compiler {
                         at: entry.key.mark, key: "instances", context: context)
                 }
                 let value = Field(node: entry.value, key: "instances.\(entry.name)", context: context, diags: diags)
-                if let count = value.int(0...Int.max) { spec.instances[entry.name] = count }
+                if let count = value.int(ServiceSpec.instanceRange) { spec.instances[entry.name] = count }
             }
         }
         if let field = r.field("env") { spec.env = variables(field) ?? [:] }
@@ -76,7 +76,7 @@ extension StackFile.Compiler {
         }
         guard
             let r = field.mapping(
-                context: context, keys: Schema.retention,
+                context: context, section: .retention,
                 expected: "a time span such as 30d, or a mapping with maxAge, keepLast, …")
         else { return nil }
         defer { r.finish() }

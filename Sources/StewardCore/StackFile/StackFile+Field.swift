@@ -8,6 +8,8 @@ extension StackFile {
         let key: String?
         let context: String?
         let diags: Diagnostics
+        /// Where the value is in the document: `services.api.deploy`, `slos[0]`.
+        var path: String = ""
 
         var mark: Mark? { node.mark }
         var isNull: Bool { YAML.isNull(node) }
@@ -28,8 +30,10 @@ extension StackFile {
             diags.report(problem, at: mark, key: key, context: context)
         }
 
-        /// The same node seen as an item of this field.
-        func item(_ node: Node) -> Field { Field(node: node, key: key, context: context, diags: diags) }
+        /// The same node seen as an item of this field (the `index`-th of its list, if given).
+        func item(_ node: Node, index: Int? = nil) -> Field {
+            Field(node: node, key: key, context: context, diags: diags, path: index.map { "\(path)[\($0)]" } ?? path)
+        }
 
         /// A non-null scalar as written.
         func string(expected: String = Expect.string) -> String? {
@@ -107,7 +111,7 @@ extension StackFile {
                 wrongType(expected)
                 return nil
             }
-            return sequence.map(item)
+            return sequence.enumerated().map { item($1, index: $0) }
         }
 
         /// A list of strings; a single string is not accepted.
@@ -156,7 +160,8 @@ extension StackFile {
             guard let entries = entries(expected: expected) else { return nil }
             var result: [String: String] = [:]
             for entry in entries {
-                let value = Field(node: entry.value, key: entry.name, context: context, diags: diags)
+                let value = Field(
+                    node: entry.value, key: entry.name, context: context, diags: diags, path: "\(path).\(entry.name)")
                 if value.isNull {
                     result[entry.name] = ""
                 } else if let text = value.string(expected: "a string, number or boolean") {
@@ -167,12 +172,13 @@ extension StackFile {
         }
 
         /// Reads this value as a mapping with the given keys.
-        func mapping(context: String, keys: [String], expected: String = "a mapping") -> MappingReader? {
+        func mapping(context: String, section: Schema.Section, expected: String = "a mapping") -> MappingReader? {
             guard case .mapping(let mapping) = node else {
                 wrongType(expected)
                 return nil
             }
-            return MappingReader(node: node, mapping: mapping, context: context, keys: keys, diags: diags)
+            return MappingReader(
+                node: node, mapping: mapping, context: context, section: section, path: path, diags: diags)
         }
     }
 }

@@ -12,7 +12,7 @@ extension StackFile.Compiler {
         var names = UniqueNames(what: "SLO names")
         return items.enumerated().compactMap { index, item in
             let context = peekName(item.node).map { "SLO '\($0)'" } ?? "SLO \(index + 1)"
-            guard let r = item.mapping(context: context, keys: Schema.slo) else { return nil }
+            guard let r = item.mapping(context: context, section: .slo) else { return nil }
             defer { r.finish() }
             let name = r.required("name", expected: "a non-empty string").flatMap { names.check($0) }
             let service = r.required("service", expected: "a service name").flatMap { field -> String? in
@@ -72,7 +72,7 @@ extension StackFile.Compiler {
     private func latency(_ field: Field, context: String) -> SLOSpec.Objective? {
         guard
             let r = field.mapping(
-                context: context, keys: Schema.latency, expected: "a mapping with percentile and below")
+                context: context, section: .latency, expected: "a mapping with percentile and below")
         else { return nil }
         defer { r.finish() }
         let percentileExpected = "a percentile above 0 and below 100, such as 95 or p95"
@@ -106,7 +106,7 @@ extension StackFile.Compiler {
         let postgres = dependencyNames.filter { dependencyKinds[$0] == .postgres }
         return items.enumerated().compactMap { index, item in
             let context = peekName(item.node, key: "dependency").map { "backup of '\($0)'" } ?? "backup \(index + 1)"
-            guard let r = item.mapping(context: context, keys: Schema.backup) else { return nil }
+            guard let r = item.mapping(context: context, section: .backup) else { return nil }
             defer { r.finish() }
             let dependency = r.required("dependency", expected: "a postgres dependency name").flatMap {
                 field -> String? in
@@ -162,7 +162,7 @@ extension StackFile.Compiler {
         var names = UniqueNames(what: "alert names")
         return items.enumerated().compactMap { index, item in
             let context = peekName(item.node).map { "alert '\($0)'" } ?? "alert \(index + 1)"
-            guard let r = item.mapping(context: context, keys: Schema.alert) else { return nil }
+            guard let r = item.mapping(context: context, section: .alert) else { return nil }
             defer { r.finish() }
             let name = r.required("name", expected: "a non-empty string").flatMap { names.check($0) }
             let expression = r.nonEmptyString("expr", required: true)
@@ -205,7 +205,7 @@ extension StackFile.Compiler {
         var names = UniqueNames(what: "runbook names")
         return items.enumerated().compactMap { index, item in
             let context = peekName(item.node).map { "runbook '\($0)'" } ?? "runbook \(index + 1)"
-            guard let r = item.mapping(context: context, keys: Schema.runbook) else { return nil }
+            guard let r = item.mapping(context: context, section: .runbook) else { return nil }
             defer { r.finish() }
             let name = r.required("name", expected: Expect.name).flatMap { field -> String? in
                 guard let name = field.string(expected: Expect.name) else { return nil }
@@ -237,7 +237,7 @@ extension StackFile.Compiler {
                 for (stepIndex, item) in items.enumerated() {
                     let stepContext =
                         (peekName(item.node).map { "step '\($0)'" } ?? "step \(stepIndex + 1)") + " of \(context)"
-                    guard let s = item.mapping(context: stepContext, keys: Schema.runbookStep) else { continue }
+                    guard let s = item.mapping(context: stepContext, section: .runbookStep) else { continue }
                     defer { s.finish() }
                     let stepName = s.required("name", expected: "a non-empty string").flatMap { stepNames.check($0) }
                     let run = s.required("run", expected: Expect.command).flatMap(command)
@@ -258,7 +258,7 @@ extension StackFile.Compiler {
 
     func incidents(_ field: Field) -> IncidentPolicySpec? {
         let context = "incidents"
-        guard let r = field.mapping(context: context, keys: Schema.incidents) else { return nil }
+        guard let r = field.mapping(context: context, section: .incidents) else { return nil }
         defer { r.finish() }
         var spec = IncidentPolicySpec()
         if let field = r.field("responseTargets"),
@@ -281,7 +281,7 @@ extension StackFile.Compiler {
             var previous: TimeSpan?
             for (index, item) in items.enumerated() {
                 let levelContext = "escalation level \(index + 1) of incidents"
-                guard let level = item.mapping(context: levelContext, keys: Schema.escalationLevel) else { continue }
+                guard let level = item.mapping(context: levelContext, section: .escalationLevel) else { continue }
                 defer { level.finish() }
                 var after = level.span("after", required: true)
                 if let span = after, let previous, span < previous {
@@ -323,7 +323,7 @@ extension StackFile.Compiler {
     }
 
     func recovery(_ field: Field) -> RecoveryObjectivesSpec? {
-        guard let r = field.mapping(context: "recovery", keys: Schema.recovery, expected: "a mapping with rto and rpo")
+        guard let r = field.mapping(context: "recovery", section: .recovery, expected: "a mapping with rto and rpo")
         else { return nil }
         defer { r.finish() }
         let rto = r.span("rto", required: true)

@@ -9,7 +9,7 @@ extension StackFile.Compiler {
 
     func dependency(name: String, _ field: Field) -> DependencySpec? {
         let context = "dependency '\(name)'"
-        guard let r = field.mapping(context: context, keys: Schema.dependency, expected: "a mapping with type and url")
+        guard let r = field.mapping(context: context, section: .dependency, expected: "a mapping with type and url")
         else { return nil }
         defer { r.finish() }
 
@@ -40,24 +40,24 @@ extension StackFile.Compiler {
     func service(name: String, _ field: Field) -> ServiceSpec? {
         let context = "service '\(name)'"
         guard
-            let r = field.mapping(context: context, keys: Schema.service, expected: "a mapping with at least 'command'")
+            let r = field.mapping(context: context, section: .service, expected: "a mapping with at least 'command'")
         else { return nil }
         defer { r.finish() }
 
         let command = r.required("command", expected: "a string: the executable to run").flatMap { field in
             field.nonEmptyString().map { text in
-                checkReferences(field, text, scope: .service)
+                checkReferences(field, text, scope: .arguments)
                 return text
             }
         }
         var args: [String] = []
         if let items = r.field("args")?.list(expected: Expect.strings) {
-            args = items.compactMap { interpolated($0) }
+            args = items.compactMap { interpolated($0, scope: .arguments) }
         }
         let env = r.field("env").flatMap { variables($0) } ?? [:]
         let workingDirectory = r.nonEmptyString("workingDirectory")
         let port = r.int("port", 1...65535)
-        let instances = r.int("instances", 0...Int.max) ?? 1
+        let instances = r.int("instances", ServiceSpec.instanceRange) ?? 1
         let dependsOn = r.field("dependsOn").map { self.dependsOn($0, service: name) } ?? []
         let liveness = r.field("liveness").flatMap { probe($0, context: "liveness probe of \(context)") }
         let readiness = r.field("readiness").flatMap { probe($0, context: "readiness probe of \(context)") }
@@ -133,7 +133,7 @@ extension StackFile.Compiler {
     // MARK: Probes
 
     func probe(_ field: Field, context: String) -> ProbeSpec? {
-        guard let r = field.mapping(context: context, keys: Schema.probe, expected: "a mapping with one check") else {
+        guard let r = field.mapping(context: context, section: .probe, expected: "a mapping with one check") else {
             return nil
         }
         defer { r.finish() }
@@ -149,7 +149,8 @@ extension StackFile.Compiler {
         case "tcp"?:
             check = r.rawField("tcp").flatMap(tcpCheck)
         case "exec"?:
-            check = r.command("exec", required: true).map { .exec(command: $0) }
+            check = r.required("exec", expected: Expect.command)
+                .flatMap { command($0, scope: .arguments) }.map { .exec(command: $0) }
         case "postgres"?:
             check = r.required("postgres", expected: "a URL such as ${dependencies.db.url}")
                 .flatMap { interpolated($0) }.map { .postgres(url: $0) }
@@ -202,7 +203,7 @@ extension StackFile.Compiler {
         if case .scalar = field.node {
             return path(field).map { .http(ProbeSpec.HTTPCheck(path: $0)) }
         }
-        guard let r = field.mapping(context: context, keys: Schema.httpCheck, expected: "a mapping with path") else {
+        guard let r = field.mapping(context: context, section: .httpCheck, expected: "a mapping with path") else {
             return nil
         }
         defer { r.finish() }
@@ -272,7 +273,7 @@ extension StackFile.Compiler {
             field.invalid(expected)
             return nil
         case .mapping:
-            guard let r = field.mapping(context: "tcp check of \(field.context ?? "a probe")", keys: Schema.tcpCheck)
+            guard let r = field.mapping(context: "tcp check of \(field.context ?? "a probe")", section: .tcpCheck)
             else { return nil }
             defer { r.finish() }
             return .tcp(port: r.int("port", 1...65535))
@@ -289,7 +290,7 @@ extension StackFile.Compiler {
             return field.choice(RestartPolicy.Mode.self).map { RestartPolicy(mode: $0) }
         }
         guard
-            let r = field.mapping(context: context, keys: Schema.restart, expected: "a policy or a mapping with policy")
+            let r = field.mapping(context: context, section: .restart, expected: "a policy or a mapping with policy")
         else { return nil }
         defer { r.finish() }
         var policy = RestartPolicy()
@@ -308,7 +309,7 @@ extension StackFile.Compiler {
     }
 
     private func logPolicy(_ field: Field, context: String) -> LogPolicy? {
-        guard let r = field.mapping(context: context, keys: Schema.logs) else { return nil }
+        guard let r = field.mapping(context: context, section: .logs) else { return nil }
         defer { r.finish() }
         var policy = LogPolicy()
         if let field = r.field("maxBytes"), let bytes = byteSize(field) { policy.maxBytes = bytes }

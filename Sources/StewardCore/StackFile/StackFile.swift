@@ -13,7 +13,8 @@ import Yams
 /// Parsing is pure (no file or network access) and reports all problems in one pass:
 /// YAML syntax, unknown keys (with "did you mean"), missing keys, wrong types and values,
 /// duplicate keys and names, unknown references and dependency cycles. The keys each
-/// section takes are listed in `StackFileSchema.swift`.
+/// section takes are listed in `StackFileSchema.swift`; those Steward acts on are listed in
+/// `EnforcedKeys.swift`, and ``analyze(_:file:)`` warns by position about every other key a file sets.
 public enum StackFile {
     /// Parses and validates a whole stack file.
     ///
@@ -22,8 +23,22 @@ public enum StackFile {
     ///   - file: the name shown in error messages, usually the path as the user gave it.
     /// - Returns: the stack, or every error sorted by position.
     public static func parse(_ text: String, file: String) -> Result<StackSpec, StackFileErrors> {
+        analyze(text, file: file).result
+    }
+
+    /// Parses and validates a whole stack file, and also says which keys it sets that this
+    /// version of Steward does not act on.
+    ///
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: the name shown in messages, usually the path as the user gave it.
+    /// - Returns: the stack or every error, plus the warnings (both sorted by position).
+    public static func analyze(_ text: String, file: String) -> Analysis {
         let diags = Diagnostics(file: file)
-        guard let root = compose(text, diags: diags) else { return .failure(diags.result) }
+        func outcome(_ result: Result<StackSpec, StackFileErrors>) -> Analysis {
+            Analysis(result: result, warnings: diags.sortedWarnings, keysRead: diags.keysRead)
+        }
+        guard let root = compose(text, diags: diags) else { return outcome(.failure(diags.result)) }
         let spec = Compiler(diags: diags).stack(root)
         guard let spec, diags.errors.isEmpty else {
             if diags.errors.isEmpty {
@@ -31,9 +46,9 @@ public enum StackFile {
                 diags.report(
                     .wrongType(found: YAML.describe(root), expected: "a valid stack file"), at: root.mark, context: nil)
             }
-            return .failure(diags.result)
+            return outcome(.failure(diags.result))
         }
-        return .success(spec)
+        return outcome(.success(spec))
     }
 
     // MARK: - Composing the YAML

@@ -19,10 +19,15 @@ extension StackFile {
         var column: Int
     }
 
-    /// Collects the errors of one parse.
+    /// Collects the errors and warnings of one parse.
     final class Diagnostics {
         let file: String
         private(set) var errors: [StackFileError] = []
+        private(set) var warnings: [Warning] = []
+        /// Paths of keys that got a "not enforced" warning: keys under them get none of their own.
+        private var unenforcedPaths: Set<String> = []
+        /// Every schema key read, with its document path.
+        private(set) var keysRead: [(key: Schema.Key, path: String)] = []
         /// Keys of duplicates renamed so that the YAML could be composed: position → (name, line of the first).
         var renamedDuplicates: [Position: (name: String, firstLine: Int)] = [:]
 
@@ -55,6 +60,41 @@ extension StackFile {
         var result: StackFileErrors {
             var seen = Set<String>()
             return StackFileErrors(errors.filter { seen.insert($0.description).inserted })
+        }
+
+        /// Notes the known keys of a mapping at `path` and warns about each one Steward does not
+        /// enforce, unless a key above it already got that warning.
+        func noteKeys(_ entries: [Entry], of section: Schema.Section, at path: String) {
+            let covered = Self.pathAndAncestors(path).contains(where: unenforcedPaths.contains)
+            for entry in entries where section.keys.contains(entry.name) {
+                let key = Schema.Key(section, entry.name)
+                let keyPath = path.isEmpty ? entry.name : "\(path).\(entry.name)"
+                keysRead.append((key, keyPath))
+                guard !covered, !EnforcedKeys.contains(key), unenforcedPaths.insert(keyPath).inserted else { continue }
+                warnings.append(
+                    Warning(
+                        file: file, line: entry.key.mark?.line ?? 1, column: entry.key.mark?.column ?? 1,
+                        keyPath: keyPath, schemaKey: key, problem: .notEnforced))
+            }
+        }
+
+        /// `a.b[2].c`, `a.b[2]`, `a.b` and `a`: the path and every path above it.
+        static func pathAndAncestors(_ path: String) -> [String] {
+            guard !path.isEmpty else { return [] }
+            var result = [path]
+            for index in path.indices.reversed() where path[index] == "." || path[index] == "[" {
+                result.append(String(path[..<index]))
+            }
+            return result
+        }
+
+        /// The warnings sorted by position.
+        var sortedWarnings: [Warning] {
+            warnings.enumerated()
+                .sorted {
+                    ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+                }
+                .map(\.element)
         }
     }
 
@@ -191,21 +231,31 @@ extension StackFile {
     final class MappingReader {
         let node: Node
         let context: String?
+        let section: Schema.Section
+        /// Where the mapping is in the document (`services.api.deploy`; empty at the top level).
+        let path: String
         let keys: [String]
         let diags: Diagnostics
         let entries: [Entry]
         private var index: [String: Int] = [:]
         private var finished = false
 
-        init(node: Node, mapping: Node.Mapping, context: String?, keys: [String], diags: Diagnostics) {
+        init(
+            node: Node, mapping: Node.Mapping, context: String?, section: Schema.Section, path: String,
+            diags: Diagnostics
+        ) {
             self.node = node
             self.context = context
-            self.keys = keys
+            self.section = section
+            self.path = path
+            self.keys = section.keys
             self.diags = diags
             self.entries = StackFile.entries(of: mapping, context: context, diags: diags)
             for (offset, entry) in entries.enumerated() where index[entry.name] == nil {
                 index[entry.name] = offset
             }
+            // Here rather than in finish(): a mapping is read before the ones inside it.
+            diags.noteKeys(entries, of: section, at: path)
         }
 
         var mark: Mark? { node.mark }
@@ -222,7 +272,9 @@ extension StackFile {
         /// The value, also when it is null; nil when the key is absent.
         func rawField(_ key: String) -> Field? {
             guard has(key), let position = index[key] else { return nil }
-            return Field(node: entries[position].value, key: key, context: context, diags: diags)
+            return Field(
+                node: entries[position].value, key: key, context: context, diags: diags,
+                path: path.isEmpty ? key : "\(path).\(key)")
         }
 
         /// The value; nil when the key is absent or its value is null (`key:` or `key: ~`).
@@ -296,8 +348,10 @@ extension StackFile {
         }
 
         /// A nested mapping read with its own key list.
-        func mapping(_ key: String, context: String, keys: [String], required: Bool = false) -> MappingReader? {
-            read(key, required: required, expected: "a mapping") { $0.mapping(context: context, keys: keys) }
+        func mapping(_ key: String, context: String, section: Schema.Section, required: Bool = false)
+            -> MappingReader?
+        {
+            read(key, required: required, expected: "a mapping") { $0.mapping(context: context, section: section) }
         }
 
         /// Reports every key that is not in the key list.

@@ -31,12 +31,12 @@ extension StackFile {
 
         /// `services.NAME`: a service Steward runs.
         static let service = [
-            "command",  // required: the executable (references allowed)
-            "args",  // list of strings (references allowed)
+            "command",  // required: the executable (references allowed, but no secrets or dependency URLs)
+            "args",  // list of strings (references allowed, but no secrets or dependency URLs)
             "env",  // mapping VAR → scalar (references allowed)
             "workingDirectory",  // string
             "port",  // 1–65535: the stable port users reach the service on
-            "instances",  // Int ≥ 0, default 1
+            "instances",  // Int 0–256, default 1
             "dependsOn",  // list of declared dependency or service names
             "liveness",  // probe
             "readiness",  // probe
@@ -50,7 +50,7 @@ extension StackFile {
         static let probe = [
             "http",  // httpCheck, or just the path: `http: /healthz`
             "tcp",  // `true`, a port, or {port}
-            "exec",  // list of strings, or a string split on spaces
+            "exec",  // list of strings, or a string split on spaces (no secrets or dependency URLs)
             "postgres",  // url (references allowed)
             "redis",  // url (references allowed)
             "interval",  // span, default 10s
@@ -114,7 +114,7 @@ extension StackFile {
             "promotesTo",  // a declared environment, not itself
             "approvals",  // Int ≥ 0, default 0
             "window",  // "DAYS HH:MM-HH:MM ZONE", e.g. "Sun 02:00-06:00 UTC"
-            "instances",  // mapping declared service → Int ≥ 0
+            "instances",  // mapping declared service → Int 0–256
             "env",  // mapping VAR → scalar (references allowed)
             "requiredEnv",  // list of variable names
             "minimumHealthyTime",  // span

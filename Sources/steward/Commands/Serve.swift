@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import StewardAgent
+import StewardCore
 import StewardRuntime
 import StewardServer
 
@@ -56,6 +57,8 @@ extension Steward {
                 printError("error: \(error)")
                 throw ExitCode(1)
             }
+            // Said on every start: a declared control that nothing enforces must not pass silently.
+            for warning in StackLoader.warnings(stack) { printError(warning.description) }
             if let created = server.createdAdminToken {
                 printError("created admin token (also in \(dataDir)/admin.token): \(created)")
             }

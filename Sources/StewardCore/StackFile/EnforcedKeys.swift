@@ -1,0 +1,38 @@
+/// The stack-file keys this version of Steward acts on: the one list to edit when a feature lands.
+///
+/// Every other key of the schema (`StackFileSchema.swift`) is parsed and validated, but
+/// nothing carries it out yet; a file that sets one gets a positioned warning ("`KEY` is
+/// parsed but not enforced by this version"), so nobody believes a control is in place that
+/// is not (DESIGN.md principle 7). Keys under an unenforced key get no warning of their own:
+/// the one on the section says it all.
+///
+/// When an engine starts enforcing a key, add it here in the same change; the tests hold
+/// this list against the schema, so the warning disappears exactly then.
+extension StackFile {
+    enum EnforcedKeys {
+        /// Enforced keys, by section. A section that is absent enforces none of its keys.
+        static let bySection: [Schema.Section: Set<String>] = [
+            // Not enforced: slos, backups, alerts, runbooks, incidents, recovery (no engine runs them yet).
+            .topLevel: ["version", "stack", "dependencies", "services", "environments"],
+            // The URL is resolved into instances and probed; `required` gates no deployment yet.
+            .dependency: ["type", "url"],
+            // Not enforced: `port` (no proxy serves the stable port yet) and `dependsOn` (no start order).
+            .service: [
+                "command", "args", "env", "workingDirectory", "instances", "liveness", "readiness",
+                "stopGracePeriod", "restart", "deploy", "logs",
+            ],
+            .probe: Set(Schema.probe),
+            .httpCheck: Set(Schema.httpCheck),
+            .tcpCheck: Set(Schema.tcpCheck),
+            .restart: Set(Schema.restart),
+            .logs: Set(Schema.logs),
+            // The deployer runs rolling batches of `maxSurge` with a readiness timeout, nothing more.
+            .deploy: ["maxSurge", "readinessTimeout"],
+            // Environments only override instance counts and variables.
+            .environment: ["instances", "env"],
+        ]
+
+        /// Whether Steward acts on `key`.
+        static func contains(_ key: Schema.Key) -> Bool { bySection[key.section]?.contains(key.name) ?? false }
+    }
+}
