@@ -118,11 +118,7 @@ extension ControlPlane {
     }
 
     static func validate(version: String) throws {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_+"))
-        guard !version.isEmpty, version.count <= 128, version.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw ControlPlaneError.invalid(
-                "version '\(version)' is not valid; expected letters, digits and . - _ + (e.g. 1.4.2)")
-        }
+        if let problem = VersionLabel.problem(in: version) { throw ControlPlaneError.invalid("version \(problem)") }
     }
 
     static func isValidVariableName(_ name: String) -> Bool {

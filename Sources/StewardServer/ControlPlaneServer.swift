@@ -13,6 +13,8 @@ public struct ControlPlaneServer: Sendable {
     public let application: Application<RouterResponder<StewardRequestContext>>
     /// The admin token when it was created by this start (shown once).
     public let createdAdminToken: String?
+    /// Keys of the stack file that are parsed but not enforced by this version.
+    public let stackWarnings: [StackFile.Warning]
 
     /// Opens the store in `dataDirectory`, loads the stack and builds the API server.
     ///
@@ -23,6 +25,7 @@ public struct ControlPlaneServer: Sendable {
         logger: Logger = Logger(label: "steward.server")
     ) throws {
         let loaded = try StackLoader.load(stackPath)
+        stackWarnings = loaded.warnings
         try PrivateFiles.prepareDirectory(dataDirectory)
         let log = try EventLog.open(path: dataDirectory + "/steward.db")
         createdAdminToken = try AdminToken.ensure(log: log, dataDirectory: dataDirectory)
@@ -38,6 +41,13 @@ public struct ControlPlaneServer: Sendable {
         let stack = loaded
         application.beforeServerStarts {
             await controlPlane.setOnAppend { _ in metrics.eventAppended() }
+            // The stack file given to `steward serve` wins at start; say so when it replaces one applied through the API.
+            if let last = try log.latestEvents(limit: 1, typePrefix: "stack.applied", subjectPrefix: nil).first,
+                last.actor != "steward", await controlPlane.state.stackDigest != stack.digest
+            {
+                logger.warning(
+                    "\(stack.path) replaces the stack applied through the API by \(last.actor) (event \(last.seq)): the stack file given to steward serve wins at start")
+            }
             try await controlPlane.apply(stack: stack.stack, digest: stack.digest, file: stack.path, actor: "steward")
         }
         self.application = application

@@ -129,7 +129,7 @@ enum OpenAPIDocument {
             "type": "object", "required": ["service", "environment", "version"],
             "properties": [
                 "service": text, "environment": text,
-                "version": ["type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9._+-]+$"],
+                "version": ["type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-.0-~]+$"],
                 "set": ["type": "object", "additionalProperties": ["type": "string"]],
             ],
         ],

@@ -21,12 +21,6 @@ public enum StackLoader {
         }
     }
 
-    /// The warnings of the stack file at `path`, for the start-up log; none when it cannot be read.
-    public static func warnings(_ path: String) -> [StackFile.Warning] {
-        guard let source = try? read(path) else { return [] }
-        return StackFile.analyze(source.text, file: path).warnings
-    }
-
     private static func read(_ path: String) throws -> (text: String, absolute: String) {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         guard let data = FileManager.default.contents(atPath: absolute) else {

@@ -138,7 +138,7 @@ struct APIRoutesTests {
             ) {
                 #expect($0.status == .unprocessableContent)
                 let message = try APIRoutesTests.decodeError($0.body).message
-                #expect(message.hasPrefix("version '1.0 beta' is not valid"))
+                #expect(message.hasPrefix("version contains a space at character 4; expected"))
             }
         }
         #expect(try fixture.log.lastSequence() == before)

@@ -66,6 +66,7 @@ extension Steward {
                 printError("error: \(error)")
                 throw ExitCode(1)
             }
+            for warning in server.stackWarnings { printError(warning.description) }
             let driver = DemoDriver(
                 controlPlane: server.controlPlane, version: version, apiURL: "http://127.0.0.1:\(port)",
                 tokenPath: dataDir + "/admin.token")

@@ -58,7 +58,7 @@ extension Steward {
                 throw ExitCode(1)
             }
             // Said on every start: a declared control that nothing enforces must not pass silently.
-            for warning in StackLoader.warnings(stack) { printError(warning.description) }
+            for warning in server.stackWarnings { printError(warning.description) }
             if let created = server.createdAdminToken {
                 printError("created admin token (also in \(dataDir)/admin.token): \(created)")
             }
