@@ -9,7 +9,7 @@ extension EventLog {
     ///   - seq: Return events whose sequence number is greater than this; 0 starts at the beginning.
     ///   - limit: The most events to return; 0 or less returns none.
     ///   - typePrefix: Only events whose type starts with this text (case-sensitive), such as `deployment.`.
-    ///   - subjectPrefix: Only events whose subject starts with this text (case-sensitive), such as
+    ///   - subjectPrefix: Only events whose subject is this path or lies below it (whole segments, case-sensitive), such as
     ///     `service/api/`.
     /// - Returns: Matching events in ascending `seq` order.
     /// - Throws: ``StoreError``.
@@ -36,7 +36,7 @@ extension EventLog {
     /// - Parameters:
     ///   - limit: The most events to return; 0 or less returns none.
     ///   - typePrefix: Only events whose type starts with this text (case-sensitive).
-    ///   - subjectPrefix: Only events whose subject starts with this text (case-sensitive).
+    ///   - subjectPrefix: Only events whose subject is this path or lies below it (whole segments, case-sensitive).
     /// - Returns: Matching events in descending `seq` order.
     /// - Throws: ``StoreError``.
     public func latestEvents(
@@ -91,7 +91,10 @@ extension EventLog {
             request = request.filter(literal: "\(EventRecord.Columns.type) GLOB \(globPrefixPattern(typePrefix))")
         }
         if let subjectPrefix, !subjectPrefix.isEmpty {
-            request = request.filter(literal: "\(EventRecord.Columns.subject) GLOB \(globPrefixPattern(subjectPrefix))")
+            // Whole path segments: `deployment/1` is that subject and what lies below it, never `deployment/10`.
+            let below = subjectPrefix.hasSuffix("/") ? subjectPrefix : subjectPrefix + "/"
+            request = request.filter(
+                literal: "(\(EventRecord.Columns.subject) = \(subjectPrefix) OR \(EventRecord.Columns.subject) GLOB \(globPrefixPattern(below)))")
         }
         return request
     }
