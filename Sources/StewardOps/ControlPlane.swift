@@ -59,8 +59,13 @@ public actor ControlPlane {
         state = loaded.state
         checkpointedSeq = loaded.checkpointSeq ?? 0
         if loaded.foldedEvents >= EventLog.checkpointInterval {
-            try log.appendCheckpoint(loaded.state, covering: loaded.lastSeq, hash: loaded.lastHash, time: Date())
-            checkpointedSeq = loaded.lastSeq
+            // A long tail was folded: checkpoint it so the next start is short (not fatal if it fails).
+            do {
+                try log.appendCheckpoint(loaded.state, covering: loaded.lastSeq, hash: loaded.lastHash, time: Date())
+                checkpointedSeq = loaded.lastSeq
+            } catch {
+                logger.error("cannot append a checkpoint: \(error)")
+            }
         }
     }
 

@@ -26,7 +26,7 @@ struct ReleasePayload: Codable {
             environment: try container.decode(String.self, forKey: .environment),
             version: try container.decode(String.self, forKey: .version),
             overrides: try container.decode([String: String].self, forKey: .overrides),
-            spec: try container.decode(ServiceSpec.self, forKey: .spec),
+            spec: try SpecJSON.decode(ServiceSpec.self, from: try container.decode(JSONValue.self, forKey: .spec)),
             createdAt: try container.decodeDate(forKey: .createdAt),
             createdBy: try container.decode(String.self, forKey: .createdBy))
         standalone = container.contains(.v)
@@ -40,7 +40,7 @@ struct ReleasePayload: Codable {
         try container.encode(release.environment, forKey: .environment)
         try container.encode(release.version, forKey: .version)
         try container.encode(release.overrides, forKey: .overrides)
-        try container.encode(release.spec, forKey: .spec)
+        try container.encode(try SpecJSON.encode(release.spec), forKey: .spec)
         try container.encodeDate(release.createdAt, forKey: .createdAt)
         try container.encode(release.createdBy, forKey: .createdBy)
     }

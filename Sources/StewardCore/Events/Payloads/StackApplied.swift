@@ -3,7 +3,7 @@ import Foundation
 /// Payload of ``StewardEvent/stackApplied(_:)``: `stack.applied`, subject `stack/NAME`.
 ///
 /// JSON (v1): `{"v":1, "stack":NAME, "digest":SHA256, "file":PATH, "spec":{…}}`, where `spec` is the
-/// stack definition in its documented stack-model shape (`docs/events.md`).
+/// stack definition in its documented stack-model shape (``SpecJSON``, `docs/events.md`).
 public struct StackApplied: Sendable, Equatable {
     /// The stack definition.
     public var spec: StackSpec
@@ -27,7 +27,7 @@ extension StackApplied: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        spec = try container.decode(StackSpec.self, forKey: .spec)
+        spec = try SpecJSON.decode(StackSpec.self, from: try container.decode(JSONValue.self, forKey: .spec))
         digest = try container.decode(String.self, forKey: .digest)
         file = try container.decode(String.self, forKey: .file)
     }
@@ -38,6 +38,6 @@ extension StackApplied: Codable {
         try container.encode(spec.name, forKey: .stack)
         try container.encode(digest, forKey: .digest)
         try container.encode(file, forKey: .file)
-        try container.encode(spec, forKey: .spec)
+        try container.encode(try SpecJSON.encode(spec), forKey: .spec)
     }
 }
