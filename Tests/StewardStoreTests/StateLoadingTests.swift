@@ -114,3 +114,22 @@ struct StateLoadingTests {
         #expect(report.problems.first?.kind == .edited)
     }
 }
+
+extension StateLoadingTests {
+    /// A checkpoint in a newer format is not used: loading folds from the start and reports it skipped.
+    @Test(arguments: Backend.allCases)
+    func newerCheckpointIsSkipped(backend: Backend) throws {
+        let fixture = try StoreFixture(backend)
+        let events = (0..<3).map(Self.observation)
+        _ = try Self.append(events, to: fixture.log)
+        try fixture.log.append([
+            NewEvent(
+                type: EventFormat.checkpointType, subject: "checkpoint", actor: "steward", time: Self.t0,
+                payload: Data(#"{"v":2,"informational":true,"covers":{"seq":3,"hash":"x"},"snapshot":"…"}"#.utf8))
+        ])
+        let loaded = try fixture.log.loadState()
+        #expect(loaded.checkpointSeq == nil)
+        #expect(loaded.skipped.map(\.seq) == [4])
+        #expect(loaded.state == Self.fold(events))
+    }
+}

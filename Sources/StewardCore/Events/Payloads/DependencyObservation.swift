@@ -6,10 +6,14 @@ import Foundation
 /// In the log (v1): `{"v":1, "informational":true, "dependency":NAME, "message":TEXT}`; whether it
 /// is up is the event type's second part. The API shows this value with its own fields.
 public struct DependencyObservation: Sendable, Codable, Equatable {
+    /// The dependency's name in the stack.
     public var name: String
+    /// Whether its probe passed.
     public var up: Bool
+    /// What the probe saw.
     public var message: String
 
+    /// Creates an observation.
     public init(name: String, up: Bool, message: String) {
         self.name = name
         self.up = up

@@ -11,12 +11,18 @@ public struct InstanceObservation: Sendable, Codable, Equatable {
         case ready, unready, exited, restarted, adopted, missing, started, stopped
     }
 
+    /// The instance's id, such as `api-production-r3-0`.
     public var instanceID: String
+    /// What changed.
     public var change: Change
+    /// What was seen, for a person.
     public var message: String
+    /// The process, when known.
     public var pid: Int32?
+    /// The instance's own port, when known.
     public var port: Int?
 
+    /// Creates an observation.
     public init(instanceID: String, change: Change, message: String, pid: Int32? = nil, port: Int? = nil) {
         self.instanceID = instanceID
         self.change = change
