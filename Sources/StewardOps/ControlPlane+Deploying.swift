@@ -88,8 +88,15 @@ extension ControlPlane {
     /// Feeds an input to a deployment: decide, record, then act.
     func handle(_ id: Int, _ input: Deployment.Input, actor: String = "steward") {
         guard var deployment = state.deployments[id], let effects = deployment.handle(input) else { return }
+        // The facts: what happened, the progress it led to and, in the same append, the outcome.
+        var events: [StewardEvent] = [.deploymentStep(id: id, input, result: deployment.progress)]
+        for case .finished(let phase, let reason) in effects {
+            events.append(.deploymentFinished(DeploymentFinished(
+                id: id, target: deployment.target, release: deployment.release, phase: phase, reason: reason,
+                at: deployment.finishedAt ?? input.at)))
+        }
         do {
-            try record([.deploymentInput(id: id, input)], actor: actor)
+            try record(events, actor: actor)
         } catch {
             logger.error("cannot record \(input.name) of deployment \(id): \(error)")
             return
@@ -100,7 +107,7 @@ extension ControlPlane {
     func perform(_ effects: [Deployment.Effect], deployment id: Int) {
         for effect in effects {
             if case .finished(let phase, let reason) = effect {
-                try? record([.deploymentFinished(id: id, phase: phase, reason: reason)])
+                // Recorded with the step that finished it (see handle).
                 logger.info("deployment \(id) \(phase.rawValue)\(reason.map { ": \($0)" } ?? "")")
             } else {
                 jobSink.yield(.deploymentEffect(id, effect))

@@ -35,6 +35,8 @@ public actor ControlPlane {
     var jobsInFlight: Set<String> = []
     var lastRestarts: [String: Int] = [:]
     var resumed = false
+    /// The last event covered by a checkpoint.
+    var checkpointedSeq: Int64 = 0
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
 
@@ -50,13 +52,21 @@ public actor ControlPlane {
         self.logger = logger
         self.prober = prober
         (jobs, jobSink) = AsyncStream.makeStream(of: Job.self)
-        var state = StackState()
-        for record in try log.allEvents() {
-            if let event = try StewardEvent.decode(type: record.type, subject: record.subject, payload: record.payload) {
-                state.apply(event)
+        let loaded = try log.loadState()
+        for skipped in loaded.skipped {
+            logger.warning("skipped event \(skipped.seq) (\(skipped.type)): \(skipped.reason)")
+        }
+        state = loaded.state
+        checkpointedSeq = loaded.checkpointSeq ?? 0
+        if loaded.foldedEvents >= EventLog.checkpointInterval {
+            // A long tail was folded: checkpoint it so the next start is short (not fatal if it fails).
+            do {
+                try log.appendCheckpoint(loaded.state, covering: loaded.lastSeq, hash: loaded.lastHash, time: Date())
+                checkpointedSeq = loaded.lastSeq
+            } catch {
+                logger.error("cannot append a checkpoint: \(error)")
             }
         }
-        self.state = state
     }
 
     /// Sets a callback that sees every appended event.
@@ -65,15 +75,33 @@ public actor ControlPlane {
     // MARK: Recording
 
     /// Appends events durably, then applies them to the state.
+    ///
+    /// Observations identical to the last one recorded for their subject are dropped
+    /// (``StackState/isRepeat(_:)``); every ``EventLog/checkpointInterval`` events a
+    /// checkpoint of the state follows, so start-up does not grow with history.
     @discardableResult
     func record(_ events: [StewardEvent], actor: String = "steward") throws -> [EventRecord] {
         let time = Date()
-        let new = try events.map { event in
+        var fresh: [StewardEvent] = []
+        var pending = state
+        for event in events where !pending.isRepeat(event) {
+            pending.apply(event)
+            fresh.append(event)
+        }
+        let new = try fresh.map { event in
             let encoded = try event.encoded()
             return NewEvent(type: encoded.type, subject: encoded.subject, actor: actor, time: time, payload: encoded.payload)
         }
         let records = try log.append(new)
-        for event in events { state.apply(event) }
+        state = pending
+        if let last = records.last, last.seq - checkpointedSeq >= EventLog.checkpointInterval {
+            do {
+                try log.appendCheckpoint(state, covering: last.seq, hash: last.hash, time: time)
+                checkpointedSeq = last.seq
+            } catch {
+                logger.error("cannot append a checkpoint: \(error)")
+            }
+        }
         if let onAppend { records.forEach(onAppend) }
         return records
     }

@@ -69,7 +69,9 @@ extension EventLog {
         }
     }
 
-    /// Reads the whole log, oldest first, to rebuild state at start-up.
+    /// Reads the whole log, oldest first, for audits and exports.
+    ///
+    /// Start-up does not read the whole log: it uses ``loadState()`` (latest checkpoint plus the events after it).
     ///
     /// - Returns: Every event in ascending `seq` order.
     /// - Throws: ``StoreError``.

@@ -34,6 +34,11 @@ import GRDB
 /// - ``lastSequence()``
 /// - ``allEvents()``
 ///
+/// ### Loading the state
+/// - ``loadState()``
+/// - ``appendCheckpoint(_:covering:hash:time:)``
+/// - ``checkpointInterval``
+///
 /// ### Auditing
 /// - ``verify()``
 ///

@@ -100,19 +100,21 @@ struct DeploymentTests {
         ])
     }
 
-    /// Replaying the recorded inputs rebuilds exactly the same deployment (the log is the state).
-    @Test func replayGivesSameState() {
+    /// Folding the recorded steps rebuilds exactly the same deployment (the log is the state).
+    @Test func foldingRecordedStepsGivesSameState() throws {
         var live = plan()
         let inputs: [Deployment.Input] = [
             .start(at: t0), .instanceReady("api-production-r2-0", at: t0), .instanceStopped("api-production-r1-0", at: t0),
         ]
         var recorded: [StewardEvent] = [.deploymentCreated(live)]
-        for input in inputs where live.handle(input) != nil { recorded.append(.deploymentInput(id: 1, input)) }
-        var state = StackState()
-        for event in recorded {
-            let encoded = try! event.encoded()
-            state.apply(try! StewardEvent.decode(type: encoded.type, subject: encoded.subject, payload: encoded.payload)!)
+        for input in inputs where live.handle(input) != nil {
+            recorded.append(.deploymentStep(id: 1, input, result: live.progress))
         }
-        #expect(state.deployments[1] == live)
+        var fold = StateFold()
+        for (index, event) in recorded.enumerated() {
+            let encoded = try event.encoded()
+            try fold.fold(seq: Int64(index + 1), type: encoded.type, subject: encoded.subject, payload: encoded.payload)
+        }
+        #expect(fold.state.deployments[1] == live)
     }
 }

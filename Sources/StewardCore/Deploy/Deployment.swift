@@ -6,8 +6,9 @@ import Foundation
 /// start, when a batch is done, when to stop old instances, and when to give up and restore
 /// the old release. ``handle(_:)`` takes an input (something that happened) and returns the
 /// effects to carry out; it never sleeps, reads a clock or touches a process, so it is
-/// tested without any of them. The deployer records each input in the event log before
-/// running its effects, and after a crash replays the inputs and calls ``resume(at:)``.
+/// tested without any of them. The deployer records each input in the event log, with the
+/// ``Progress`` it led to, before running its effects; after a crash the state is folded back
+/// from those facts (never by running this machine again) and ``resume()`` continues.
 ///
 /// ## Topics
 /// - ``Input``

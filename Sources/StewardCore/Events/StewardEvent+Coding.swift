@@ -8,87 +8,157 @@ extension StewardEvent {
         public var payload: Data
     }
 
-    /// Encodes the event for the log.
+    /// Encodes the event in its documented shape (`docs/events.md`), with sorted keys.
+    ///
+    /// - Throws: an `EncodingError` only if a value cannot be represented in JSON.
     public func encoded() throws -> Encoded {
-        let encoder = JSONEncoder.steward
         switch self {
         case .stackApplied(let value):
-            return Encoded(type: "stack.applied", subject: "stack/\(value.spec.name)", payload: try encoder.encode(value))
-        case .releaseCreated(let value):
-            return Encoded(type: "release.created", subject: "release/\(value.number)", payload: try encoder.encode(value))
-        case .deploymentCreated(let value):
-            return Encoded(type: "deployment.created", subject: "deployment/\(value.id)", payload: try encoder.encode(value))
-        case .deploymentInput(let id, let input):
-            return Encoded(type: "deployment.\(input.name)", subject: "deployment/\(id)", payload: try encoder.encode(input))
-        case .deploymentFinished(let id, let phase, let reason):
+            return Encoded(type: "stack.applied", subject: "stack/\(value.spec.name)", payload: try PayloadCoding.encode(value))
+        case .releaseCreated(let release):
             return Encoded(
-                type: "deployment.\(phase.rawValue)", subject: "deployment/\(id)",
-                payload: try encoder.encode(FinishedPayload(phase: phase, reason: reason)))
+                type: "release.created", subject: "release/\(release.number)",
+                payload: try PayloadCoding.encode(ReleasePayload(release)))
+        case .deploymentCreated(let deployment):
+            return Encoded(
+                type: "deployment.created", subject: "deployment/\(deployment.id)",
+                payload: try PayloadCoding.encode(DeploymentPlanPayload(deployment)))
+        case .deploymentStep(let id, let input, let result):
+            return Encoded(
+                type: "deployment.\(input.name)", subject: "deployment/\(id)",
+                payload: try PayloadCoding.encode(DeploymentStepPayload(id: id, input: input, result: result)))
+        case .deploymentFinished(let finished):
+            return Encoded(
+                type: "deployment.\(finished.phase.rawValue)", subject: "deployment/\(finished.id)",
+                payload: try PayloadCoding.encode(DeploymentFinishedPayload(finished)))
         case .instanceObserved(let value):
             return Encoded(
                 type: "instance.\(value.change.rawValue)", subject: "instance/\(value.instanceID)",
-                payload: try encoder.encode(value))
+                payload: try PayloadCoding.encode(InstanceObservationPayload(value)))
         case .dependencyObserved(let value):
             return Encoded(
                 type: value.up ? "dependency.up" : "dependency.down", subject: "dependency/\(value.name)",
-                payload: try encoder.encode(value))
+                payload: try PayloadCoding.encode(DependencyObservationPayload(value, standalone: true)))
         case .tokenCreated(let name, let role):
             return Encoded(
-                type: "token.created", subject: "token/\(name)", payload: try encoder.encode(["name": name, "role": role]))
+                type: "token.created", subject: "token/\(name)",
+                payload: try PayloadCoding.encode(TokenCreatedPayload(name: name, role: role)))
         case .controlPlaneStarted(let value):
-            return Encoded(type: "controlplane.started", subject: "controlplane", payload: try encoder.encode(value))
+            return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
+        case .checkpoint(let value):
+            return Encoded(type: EventFormat.checkpointType, subject: "checkpoint", payload: try PayloadCoding.encode(value))
         }
     }
 
-    /// Decodes a stored event; nil for types this version does not know (written by a newer one).
-    public static func decode(type: String, subject: String, payload: Data) throws -> StewardEvent? {
-        let decoder = JSONDecoder.steward
+    /// Reads a stored event, applying the version rules of ``EventFormat``.
+    ///
+    /// - Parameters:
+    ///   - seq: The event's sequence number, to name it in errors and reports.
+    ///   - type: The event's type.
+    ///   - subject: The event's subject.
+    ///   - payload: The event's JSON payload.
+    /// - Returns: The event, or a report that an informational event this code does not know was skipped.
+    /// - Throws: ``EventFormatError`` when the event cannot be folded: its type or version is newer
+    ///   than this code knows and it is not informational, it has no version, or its payload does
+    ///   not have the documented shape.
+    public static func decode(seq: Int64, type: String, subject: String, payload: Data) throws -> DecodedEvent {
+        let header: PayloadHeader
+        do {
+            header = try JSONDecoder().decode(PayloadHeader.self, from: payload)
+        } catch {
+            throw EventFormatError(
+                seq: seq, type: type, neededVersion: nil,
+                message: "event \(seq) (\(type)) has a payload that is not a JSON object: the log is damaged")
+        }
+        let informational = header.informational == true
+        guard let supported = EventFormat.supportedVersions[type] else {
+            let written = header.v.map { " in event format v\($0)" } ?? ""
+            if informational {
+                return .skipped(
+                    SkippedEvent(seq: seq, type: type, reason: "informational event type unknown to this version\(written)"))
+            }
+            throw EventFormatError(
+                seq: seq, type: type, neededVersion: header.v,
+                message: "event \(seq) has the type '\(type)', which this version of Steward does not know (written"
+                    + "\(written) by a newer Steward); upgrade Steward to read this log")
+        }
+        guard let version = header.v, version >= 1 else {
+            throw EventFormatError(
+                seq: seq, type: type, neededVersion: nil,
+                message: "event \(seq) (\(type)) has no valid format version ('v'): it was written before the "
+                    + "log format was fixed at v1 and cannot be read")
+        }
+        guard version <= supported else {
+            if informational {
+                return .skipped(
+                    SkippedEvent(seq: seq, type: type, reason: "written in format v\(version); this version reads up to v\(supported)"))
+            }
+            throw EventFormatError(
+                seq: seq, type: type, neededVersion: version,
+                message: "event \(seq) (\(type)) is written in event format v\(version), but this version of "
+                    + "Steward reads \(type) up to v\(supported); upgrade Steward to read this log")
+        }
+        do {
+            return .event(try decodeKnown(type: type, subject: subject, payload: payload))
+        } catch {
+            throw EventFormatError(
+                seq: seq, type: type, neededVersion: version,
+                message: "event \(seq) (\(type)) does not have the documented v\(version) shape: \(Self.describe(error))")
+        }
+    }
+
+    private static func decodeKnown(type: String, subject: String, payload: Data) throws -> StewardEvent {
+        let parts = type.split(separator: ".", maxSplits: 1).map(String.init)
+        let (family, name) = (parts[0], parts.count > 1 ? parts[1] : "")
         switch type {
-        case "stack.applied": return .stackApplied(try decoder.decode(StackApplied.self, from: payload))
-        case "release.created": return .releaseCreated(try decoder.decode(Release.self, from: payload))
-        case "deployment.created": return .deploymentCreated(try decoder.decode(Deployment.self, from: payload))
+        case "stack.applied":
+            return .stackApplied(try PayloadCoding.decode(StackApplied.self, from: payload))
+        case "release.created":
+            return .releaseCreated(try PayloadCoding.decode(ReleasePayload.self, from: payload).release)
+        case "deployment.created":
+            return .deploymentCreated(try PayloadCoding.decode(DeploymentPlanPayload.self, from: payload).deployment)
         case "deployment.succeeded", "deployment.failed":
-            let value = try decoder.decode(FinishedPayload.self, from: payload)
-            return .deploymentFinished(id: try deploymentID(subject), phase: value.phase, reason: value.reason)
-        case _ where type.hasPrefix("deployment."):
-            return .deploymentInput(id: try deploymentID(subject), try decoder.decode(Deployment.Input.self, from: payload))
-        case _ where type.hasPrefix("instance."):
-            return .instanceObserved(try decoder.decode(InstanceObservation.self, from: payload))
-        case "dependency.up", "dependency.down":
-            return .dependencyObserved(try decoder.decode(DependencyObservation.self, from: payload))
+            let phase: Deployment.Phase = name == "succeeded" ? .succeeded : .failed
+            return .deploymentFinished(try PayloadCoding.decode(DeploymentFinishedPayload.self, from: payload).finished(phase))
         case "token.created":
-            let value = try decoder.decode([String: String].self, from: payload)
-            return .tokenCreated(name: value["name"] ?? "", role: value["role"] ?? "")
+            let value = try PayloadCoding.decode(TokenCreatedPayload.self, from: payload)
+            return .tokenCreated(name: value.name, role: value.role)
         case "controlplane.started":
-            return .controlPlaneStarted(try decoder.decode(ControlPlaneStarted.self, from: payload))
+            return .controlPlaneStarted(try PayloadCoding.decode(ControlPlaneStarted.self, from: payload))
+        case EventFormat.checkpointType:
+            return .checkpoint(try PayloadCoding.decode(StateCheckpoint.self, from: payload))
         default:
-            return nil
+            break
         }
-    }
-
-    private struct FinishedPayload: Codable {
-        var phase: Deployment.Phase
-        var reason: String?
-    }
-
-    private static func deploymentID(_ subject: String) throws -> Int {
-        guard let id = Int(subject.split(separator: "/").last ?? "") else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad deployment subject '\(subject)'"))
+        switch family {
+        case "deployment":
+            let step = try PayloadCoding.decode(DeploymentStepPayload.self, from: payload)
+            return .deploymentStep(id: step.deployment, try step.input(named: name), result: step.result)
+        case "instance":
+            guard let change = InstanceObservation.Change(rawValue: name) else { break }
+            return .instanceObserved(try PayloadCoding.decode(InstanceObservationPayload.self, from: payload).observation(change))
+        case "dependency":
+            let value = try PayloadCoding.decode(DependencyObservationPayload.self, from: payload).observation
+            return .dependencyObserved(DependencyObservation(name: value.name, up: name == "up", message: value.message))
+        default:
+            break
         }
-        return id
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no decoder for '\(type)'"))
     }
-}
 
-extension Deployment.Input {
-    /// The input's name in event types: `deployment.instance-ready`.
-    public var name: String {
-        switch self {
-        case .start: "started"
-        case .instanceReady: "instance-ready"
-        case .instanceFailed: "instance-failed"
-        case .instanceStopped: "instance-stopped"
-        case .deadlinePassed: "deadline-passed"
-        case .abort: "aborted"
+    /// A short, readable account of a decoding error: the key path and what was wrong.
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)'\(path(context))"
+        case .typeMismatch(let type, let context): return "expected \(type)\(path(context))"
+        case .valueNotFound(let type, let context): return "expected \(type)\(path(context)), found null"
+        case .dataCorrupted(let context): return context.debugDescription + path(context)
+        @unknown default: return "\(error)"
         }
     }
 }

@@ -23,7 +23,11 @@ public struct StackState: Sendable, Equatable {
     /// The id the next deployment gets.
     public var nextDeploymentID: Int { (deployments.keys.max() ?? 0) + 1 }
 
-    /// Applies one event. Events are facts: applying never fails; unknown references are ignored.
+    /// Applies one event: the fold of the log, and the only place it is decided.
+    ///
+    /// Events are facts: applying never fails, never runs the deployment state machine (each
+    /// deployment step carries its resulting progress), and ignores references to unknown
+    /// deployments. Checkpoints are derived data and change nothing here.
     public mutating func apply(_ event: StewardEvent) {
         switch event {
         case .stackApplied(let applied):
@@ -33,18 +37,22 @@ public struct StackState: Sendable, Equatable {
             releases[release.number] = release
         case .deploymentCreated(let deployment):
             deployments[deployment.id] = deployment
-        case .deploymentInput(let id, let input):
-            guard var deployment = deployments[id] else { return }
-            _ = deployment.handle(input)
-            deployments[id] = deployment
-            if deployment.phase == .succeeded { current[deployment.target] = deployment.release }
-        case .deploymentFinished:
-            break
+        case .deploymentStep(let id, _, let result):
+            deployments[id]?.progress = result
+        case .deploymentFinished(let finished):
+            if var deployment = deployments[finished.id] {
+                deployment.phase = finished.phase
+                deployment.reason = finished.reason
+                deployment.deadline = nil
+                if deployment.finishedAt == nil { deployment.finishedAt = finished.at }
+                deployments[finished.id] = deployment
+            }
+            if finished.phase == .succeeded { current[finished.target] = finished.release }
         case .instanceObserved(let observation):
             instances[observation.instanceID] = observation
         case .dependencyObserved(let observation):
             dependencies[observation.name] = observation
-        case .tokenCreated, .controlPlaneStarted:
+        case .tokenCreated, .controlPlaneStarted, .checkpoint:
             break
         }
     }

@@ -1,0 +1,105 @@
+import Foundation
+
+extension Deployment {
+    /// Where a deployment stands: everything the state machine changes after planning.
+    ///
+    /// Each deployment event in the log records the progress it resulted in, so folding the log
+    /// sets it directly and never asks today's state machine to recompute the past.
+    public struct Progress: Sendable, Equatable {
+        public var phase: Phase
+        /// Index of the batch being rolled out.
+        public var batch: Int
+        public var ready: Set<String>
+        public var stopped: Set<String>
+        /// Old instances stopped during rolling that must come back on abort.
+        public var retired: [String]
+        public var deadline: Date?
+        public var reason: String?
+        public var startedAt: Date?
+        public var finishedAt: Date?
+
+        /// Creates a progress value.
+        public init(
+            phase: Phase, batch: Int, ready: Set<String>, stopped: Set<String>, retired: [String],
+            deadline: Date?, reason: String?, startedAt: Date?, finishedAt: Date?
+        ) {
+            self.phase = phase
+            self.batch = batch
+            self.ready = ready
+            self.stopped = stopped
+            self.retired = retired
+            self.deadline = deadline
+            self.reason = reason
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+        }
+    }
+
+    /// The deployment's progress; setting it replaces every field the state machine changes.
+    public var progress: Progress {
+        get {
+            Progress(
+                phase: phase, batch: batch, ready: ready, stopped: stopped, retired: retired, deadline: deadline,
+                reason: reason, startedAt: startedAt, finishedAt: finishedAt)
+        }
+        set {
+            phase = newValue.phase
+            batch = newValue.batch
+            ready = newValue.ready
+            stopped = newValue.stopped
+            retired = newValue.retired
+            deadline = newValue.deadline
+            reason = newValue.reason
+            startedAt = newValue.startedAt
+            finishedAt = newValue.finishedAt
+        }
+    }
+}
+
+extension Deployment.Input {
+    /// Every input's name, as used in event types (`deployment.NAME`).
+    public static let names = ["started", "instance-ready", "instance-failed", "instance-stopped", "deadline-passed", "aborted"]
+
+    /// The input's name in event types: `deployment.instance-ready`.
+    public var name: String {
+        switch self {
+        case .start: "started"
+        case .instanceReady: "instance-ready"
+        case .instanceFailed: "instance-failed"
+        case .instanceStopped: "instance-stopped"
+        case .deadlinePassed: "deadline-passed"
+        case .abort: "aborted"
+        }
+    }
+
+    /// When it happened.
+    public var at: Date {
+        switch self {
+        case .start(let at), .instanceReady(_, let at), .instanceFailed(_, _, let at), .instanceStopped(_, let at),
+            .deadlinePassed(let at), .abort(_, let at):
+            at
+        }
+    }
+}
+
+/// A deployment reached a final phase: payload of ``StewardEvent/deploymentFinished(_:)``.
+public struct DeploymentFinished: Sendable, Equatable {
+    public var id: Int
+    public var target: ServiceEnvironment
+    /// The release rolled out; on success it is the one serving the target.
+    public var release: Int
+    /// ``Deployment/Phase/succeeded`` or ``Deployment/Phase/failed``.
+    public var phase: Deployment.Phase
+    public var reason: String?
+    public var at: Date
+
+    /// Creates the fact.
+    public init(id: Int, target: ServiceEnvironment, release: Int, phase: Deployment.Phase, reason: String?, at: Date) {
+        self.id = id
+        self.target = target
+        self.release = release
+        self.phase = phase
+        self.reason = reason
+        self.at = at
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+
+/// The log shape of a planned ``Deployment``: payload of `deployment.created`, subject `deployment/ID`.
+///
+/// JSON (v1): `{"v":1, "deployment":ID, "kind":"deploy"|"rollback", "service":S, "environment":E,
+/// "release":N, "previousRelease":N?, "oldInstances":[…], "newInstances":[…], "batchSize":N,
+/// "readinessTimeoutMs":N, "requestedBy":WHO, "createdAt":DATE}`. Inside a checkpoint the same
+/// object is written without `v`.
+struct DeploymentPlanPayload: Codable {
+    enum CodingKeys: String, CodingKey {
+        case v, deployment, kind, service, environment, release, previousRelease, oldInstances, newInstances,
+            batchSize, readinessTimeoutMs, requestedBy, createdAt
+    }
+
+    var deployment: Deployment
+    var standalone: Bool
+
+    init(_ deployment: Deployment, standalone: Bool = true) {
+        self.deployment = deployment
+        self.standalone = standalone
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try container.decode(String.self, forKey: .kind)
+        guard let knownKind = Deployment.Kind(rawValue: kind) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: container, debugDescription: "unknown deployment kind '\(kind)'")
+        }
+        deployment = Deployment(
+            id: try container.decode(Int.self, forKey: .deployment), kind: knownKind,
+            target: ServiceEnvironment(
+                service: try container.decode(String.self, forKey: .service),
+                environment: try container.decode(String.self, forKey: .environment)),
+            release: try container.decode(Int.self, forKey: .release),
+            previousRelease: try container.decodeIfPresent(Int.self, forKey: .previousRelease),
+            oldInstances: try container.decode([String].self, forKey: .oldInstances),
+            newInstances: try container.decode([String].self, forKey: .newInstances),
+            batchSize: try container.decode(Int.self, forKey: .batchSize),
+            readinessTimeout: .milliseconds(try container.decode(Int64.self, forKey: .readinessTimeoutMs)),
+            requestedBy: try container.decode(String.self, forKey: .requestedBy),
+            createdAt: try container.decodeDate(forKey: .createdAt))
+        standalone = container.contains(.v)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if standalone { try container.encode(EventFormat.written, forKey: .v) }
+        try container.encode(deployment.id, forKey: .deployment)
+        try container.encode(deployment.kind.rawValue, forKey: .kind)
+        try container.encode(deployment.target.service, forKey: .service)
+        try container.encode(deployment.target.environment, forKey: .environment)
+        try container.encode(deployment.release, forKey: .release)
+        try container.encodeIfPresent(deployment.previousRelease, forKey: .previousRelease)
+        try container.encode(deployment.oldInstances, forKey: .oldInstances)
+        try container.encode(deployment.newInstances, forKey: .newInstances)
+        try container.encode(deployment.batchSize, forKey: .batchSize)
+        try container.encode(deployment.readinessTimeout.milliseconds, forKey: .readinessTimeoutMs)
+        try container.encode(deployment.requestedBy, forKey: .requestedBy)
+        try container.encodeDate(deployment.createdAt, forKey: .createdAt)
+    }
+}
+
+/// The log shape of ``Deployment/Progress``: the `result` of every deployment step.
+///
+/// JSON: `{"phase":P, "batch":N, "ready":[…], "stopped":[…], "retired":[…], "deadline":DATE?,
+/// "reason":TEXT?, "startedAt":DATE?, "finishedAt":DATE?}`; sets are written sorted.
+struct DeploymentProgressPayload: Codable {
+    enum CodingKeys: String, CodingKey {
+        case phase, batch, ready, stopped, retired, deadline, reason, startedAt, finishedAt
+    }
+
+    var progress: Deployment.Progress
+
+    init(_ progress: Deployment.Progress) { self.progress = progress }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let phase = try container.decode(String.self, forKey: .phase)
+        guard let knownPhase = Deployment.Phase(rawValue: phase) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .phase, in: container, debugDescription: "unknown deployment phase '\(phase)'")
+        }
+        progress = Deployment.Progress(
+            phase: knownPhase, batch: try container.decode(Int.self, forKey: .batch),
+            ready: Set(try container.decode([String].self, forKey: .ready)),
+            stopped: Set(try container.decode([String].self, forKey: .stopped)),
+            retired: try container.decode([String].self, forKey: .retired),
+            deadline: try container.decodeDateIfPresent(forKey: .deadline),
+            reason: try container.decodeIfPresent(String.self, forKey: .reason),
+            startedAt: try container.decodeDateIfPresent(forKey: .startedAt),
+            finishedAt: try container.decodeDateIfPresent(forKey: .finishedAt))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(progress.phase.rawValue, forKey: .phase)
+        try container.encode(progress.batch, forKey: .batch)
+        try container.encode(progress.ready.sorted(), forKey: .ready)
+        try container.encode(progress.stopped.sorted(), forKey: .stopped)
+        try container.encode(progress.retired, forKey: .retired)
+        try container.encodeDateIfPresent(progress.deadline, forKey: .deadline)
+        try container.encodeIfPresent(progress.reason, forKey: .reason)
+        try container.encodeDateIfPresent(progress.startedAt, forKey: .startedAt)
+        try container.encodeDateIfPresent(progress.finishedAt, forKey: .finishedAt)
+    }
+}
+
+/// The log shape of one deployment step: `deployment.started`, `.instance-ready`, `.instance-failed`,
+/// `.instance-stopped`, `.deadline-passed`, `.aborted`; subject `deployment/ID`.
+///
+/// JSON (v1): `{"v":1, "deployment":ID, "at":DATE, "instance":ID?, "reason":TEXT?, "result":{progress}}`.
+/// `instance` is present for the instance steps, `reason` for `instance-failed` and `aborted`.
+struct DeploymentStepPayload: Codable {
+    enum CodingKeys: String, CodingKey {
+        case v, deployment, at, instance, reason, result
+    }
+
+    var deployment: Int
+    var at: Date
+    var instance: String?
+    var reason: String?
+    var result: Deployment.Progress
+
+    init(id: Int, input: Deployment.Input, result: Deployment.Progress) {
+        deployment = id
+        at = input.at
+        self.result = result
+        switch input {
+        case .start, .deadlinePassed: break
+        case .instanceReady(let id, _), .instanceStopped(let id, _): instance = id
+        case .instanceFailed(let id, let reason, _):
+            instance = id
+            self.reason = reason
+        case .abort(let reason, _): self.reason = reason
+        }
+    }
+
+    /// The input named by an event type's second part, rebuilt from the payload's fields.
+    func input(named name: String) throws -> Deployment.Input {
+        func need(_ value: String?, _ field: String) throws -> String {
+            guard let value else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: [], debugDescription: "deployment.\(name) needs the field '\(field)'"))
+            }
+            return value
+        }
+        switch name {
+        case "started": return .start(at: at)
+        case "instance-ready": return .instanceReady(try need(instance, "instance"), at: at)
+        case "instance-failed":
+            return .instanceFailed(try need(instance, "instance"), reason: try need(reason, "reason"), at: at)
+        case "instance-stopped": return .instanceStopped(try need(instance, "instance"), at: at)
+        case "deadline-passed": return .deadlinePassed(at: at)
+        case "aborted": return .abort(reason: try need(reason, "reason"), at: at)
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown deployment step '\(name)'"))
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        deployment = try container.decode(Int.self, forKey: .deployment)
+        at = try container.decodeDate(forKey: .at)
+        instance = try container.decodeIfPresent(String.self, forKey: .instance)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        result = try container.decode(DeploymentProgressPayload.self, forKey: .result).progress
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(EventFormat.written, forKey: .v)
+        try container.encode(deployment, forKey: .deployment)
+        try container.encodeDate(at, forKey: .at)
+        try container.encodeIfPresent(instance, forKey: .instance)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encode(DeploymentProgressPayload(result), forKey: .result)
+    }
+}
+
+/// The log shape of ``DeploymentFinished``: `deployment.succeeded` or `deployment.failed`, subject
+/// `deployment/ID`.
+///
+/// JSON (v1): `{"v":1, "deployment":ID, "service":S, "environment":E, "release":N, "at":DATE,
+/// "reason":TEXT?}`. The phase is the event type's second part.
+struct DeploymentFinishedPayload: Codable {
+    enum CodingKeys: String, CodingKey {
+        case v, deployment, service, environment, release, at, reason
+    }
+
+    var id: Int
+    var target: ServiceEnvironment
+    var release: Int
+    var at: Date
+    var reason: String?
+
+    init(_ finished: DeploymentFinished) {
+        id = finished.id
+        target = finished.target
+        release = finished.release
+        at = finished.at
+        reason = finished.reason
+    }
+
+    func finished(_ phase: Deployment.Phase) -> DeploymentFinished {
+        DeploymentFinished(id: id, target: target, release: release, phase: phase, reason: reason, at: at)
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int.self, forKey: .deployment)
+        target = ServiceEnvironment(
+            service: try container.decode(String.self, forKey: .service),
+            environment: try container.decode(String.self, forKey: .environment))
+        release = try container.decode(Int.self, forKey: .release)
+        at = try container.decodeDate(forKey: .at)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(EventFormat.written, forKey: .v)
+        try container.encode(id, forKey: .deployment)
+        try container.encode(target.service, forKey: .service)
+        try container.encode(target.environment, forKey: .environment)
+        try container.encode(release, forKey: .release)
+        try container.encodeDate(at, forKey: .at)
+        try container.encodeIfPresent(reason, forKey: .reason)
+    }
+}

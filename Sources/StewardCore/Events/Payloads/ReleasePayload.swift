@@ -1,0 +1,47 @@
+import Foundation
+
+/// The log shape of a ``Release``: payload of `release.created`, subject `release/N`.
+///
+/// JSON (v1): `{"v":1, "release":N, "service":S, "environment":E, "version":V, "overrides":{K:V},
+/// "spec":{…}, "createdAt":DATE, "createdBy":WHO}`. `spec` is the service definition in its
+/// stack-model shape. Inside a checkpoint the same object is written without `v`.
+struct ReleasePayload: Codable {
+    enum CodingKeys: String, CodingKey {
+        case v, release, service, environment, version, overrides, spec, createdAt, createdBy
+    }
+
+    var release: Release
+    var standalone: Bool
+
+    init(_ release: Release, standalone: Bool = true) {
+        self.release = release
+        self.standalone = standalone
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        release = Release(
+            number: try container.decode(Int.self, forKey: .release),
+            service: try container.decode(String.self, forKey: .service),
+            environment: try container.decode(String.self, forKey: .environment),
+            version: try container.decode(String.self, forKey: .version),
+            overrides: try container.decode([String: String].self, forKey: .overrides),
+            spec: try SpecJSON.decode(ServiceSpec.self, from: try container.decode(JSONValue.self, forKey: .spec)),
+            createdAt: try container.decodeDate(forKey: .createdAt),
+            createdBy: try container.decode(String.self, forKey: .createdBy))
+        standalone = container.contains(.v)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if standalone { try container.encode(EventFormat.written, forKey: .v) }
+        try container.encode(release.number, forKey: .release)
+        try container.encode(release.service, forKey: .service)
+        try container.encode(release.environment, forKey: .environment)
+        try container.encode(release.version, forKey: .version)
+        try container.encode(release.overrides, forKey: .overrides)
+        try container.encode(try SpecJSON.encode(release.spec), forKey: .spec)
+        try container.encodeDate(release.createdAt, forKey: .createdAt)
+        try container.encode(release.createdBy, forKey: .createdBy)
+    }
+}

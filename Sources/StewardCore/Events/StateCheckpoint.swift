@@ -1,0 +1,123 @@
+import Foundation
+
+/// The folded state of the log up to one event: payload of `steward.checkpoint`, subject `checkpoint`.
+///
+/// Start-up reads the latest checkpoint and folds only the events after it, so it does not grow
+/// with history. A checkpoint is derived data: folding from the start ignores it, and a reader that
+/// cannot read one falls back to an earlier one (it is marked informational).
+///
+/// JSON (v1): `{"v":1, "informational":true, "covers":{"seq":N, "hash":H}, "state":{"stack":…?,
+/// "releases":[…], "current":[…], "deployments":[…], "instances":[…], "dependencies":[…]}}`, every
+/// list sorted by its key; see `docs/events.md`.
+public struct StateCheckpoint: Sendable, Equatable {
+    /// The sequence number of the last event folded into ``state``.
+    public var seq: Int64
+    /// That event's hash, so a checkpoint is tied to the chain it summarises.
+    public var hash: String
+    /// The fold of events 1 through ``seq``.
+    public var state: StackState
+
+    /// Creates a checkpoint.
+    public init(seq: Int64, hash: String, state: StackState) {
+        self.seq = seq
+        self.hash = hash
+        self.state = state
+    }
+}
+
+extension StateCheckpoint: Codable {
+    enum CodingKeys: String, CodingKey {
+        case v, informational, covers, state
+    }
+
+    enum CoversKeys: String, CodingKey {
+        case seq, hash
+    }
+
+    enum StateKeys: String, CodingKey {
+        case stack, releases, current, deployments, instances, dependencies
+    }
+
+    enum CurrentKeys: String, CodingKey {
+        case service, environment, release
+    }
+
+    enum DeploymentKeys: String, CodingKey {
+        case plan, progress
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let covers = try container.nestedContainer(keyedBy: CoversKeys.self, forKey: .covers)
+        seq = try covers.decode(Int64.self, forKey: .seq)
+        hash = try covers.decode(String.self, forKey: .hash)
+        let body = try container.nestedContainer(keyedBy: StateKeys.self, forKey: .state)
+        var state = StackState()
+        if let applied = try body.decodeIfPresent(StackApplied.self, forKey: .stack) {
+            state.stack = applied.spec
+            state.stackDigest = applied.digest
+        }
+        for release in try body.decode([ReleasePayload].self, forKey: .releases) {
+            state.releases[release.release.number] = release.release
+        }
+        var current = try body.nestedUnkeyedContainer(forKey: .current)
+        while !current.isAtEnd {
+            let entry = try current.nestedContainer(keyedBy: CurrentKeys.self)
+            let target = ServiceEnvironment(
+                service: try entry.decode(String.self, forKey: .service),
+                environment: try entry.decode(String.self, forKey: .environment))
+            state.current[target] = try entry.decode(Int.self, forKey: .release)
+        }
+        var deployments = try body.nestedUnkeyedContainer(forKey: .deployments)
+        while !deployments.isAtEnd {
+            let entry = try deployments.nestedContainer(keyedBy: DeploymentKeys.self)
+            var deployment = try entry.decode(DeploymentPlanPayload.self, forKey: .plan).deployment
+            deployment.progress = try entry.decode(DeploymentProgressPayload.self, forKey: .progress).progress
+            state.deployments[deployment.id] = deployment
+        }
+        for entry in try body.decode([InstanceStatePayload].self, forKey: .instances) {
+            state.instances[entry.observation.instanceID] = entry.observation
+        }
+        for entry in try body.decode([DependencyObservationPayload].self, forKey: .dependencies) {
+            state.dependencies[entry.observation.name] = entry.observation
+        }
+        self.state = state
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(EventFormat.written, forKey: .v)
+        try container.encode(true, forKey: .informational)
+        var covers = container.nestedContainer(keyedBy: CoversKeys.self, forKey: .covers)
+        try covers.encode(seq, forKey: .seq)
+        try covers.encode(hash, forKey: .hash)
+        var body = container.nestedContainer(keyedBy: StateKeys.self, forKey: .state)
+        if let stack = state.stack {
+            try body.encode(StackApplied(spec: stack, digest: state.stackDigest ?? "", file: ""), forKey: .stack)
+        }
+        try body.encode(
+            state.releases.keys.sorted().compactMap { state.releases[$0] }.map { ReleasePayload($0, standalone: false) },
+            forKey: .releases)
+        var current = body.nestedUnkeyedContainer(forKey: .current)
+        for (target, release) in state.current.sorted(by: { $0.key.description < $1.key.description }) {
+            var entry = current.nestedContainer(keyedBy: CurrentKeys.self)
+            try entry.encode(target.service, forKey: .service)
+            try entry.encode(target.environment, forKey: .environment)
+            try entry.encode(release, forKey: .release)
+        }
+        var deployments = body.nestedUnkeyedContainer(forKey: .deployments)
+        for id in state.deployments.keys.sorted() {
+            guard let deployment = state.deployments[id] else { continue }
+            var entry = deployments.nestedContainer(keyedBy: DeploymentKeys.self)
+            try entry.encode(DeploymentPlanPayload(deployment, standalone: false), forKey: .plan)
+            try entry.encode(DeploymentProgressPayload(deployment.progress), forKey: .progress)
+        }
+        try body.encode(
+            state.instances.keys.sorted().compactMap { state.instances[$0] }.map(InstanceStatePayload.init),
+            forKey: .instances)
+        try body.encode(
+            state.dependencies.keys.sorted().compactMap { state.dependencies[$0] }.map {
+                DependencyObservationPayload($0, standalone: false)
+            }, forKey: .dependencies)
+    }
+}
