@@ -161,6 +161,7 @@ let package = Package(
         .testTarget(
             name: "StewardStoreTests",
             dependencies: ["StewardStore", "StewardTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
