@@ -32,7 +32,9 @@ extension ControlPlane {
         }
         let release = Release(
             number: state.nextReleaseNumber, service: service, environment: environment, version: version,
-            overrides: overrides, spec: effective, createdAt: Date(), createdBy: actor)
+            overrides: overrides, spec: effective,
+            dependencyURLs: Dictionary(stack.dependencies.map { ($0.name, $0.url) }, uniquingKeysWith: { first, _ in first }),
+            createdAt: Date(), createdBy: actor)
         try checkResolvable(release)
         let current = state.currentRelease(for: target)
         let deployment = Deployment(
@@ -62,7 +64,8 @@ extension ControlPlane {
         // A rollback is a new release with the old one's version, settings and service definition.
         let release = Release(
             number: state.nextReleaseNumber, service: service, environment: environment, version: previous.version,
-            overrides: previous.overrides, spec: previous.spec, createdAt: Date(), createdBy: actor)
+            overrides: previous.overrides, spec: previous.spec, dependencyURLs: previous.dependencyURLs,
+            createdAt: Date(), createdBy: actor)
         try checkResolvable(release)
         let current = state.currentRelease(for: target)
         let deployment = Deployment(

@@ -40,6 +40,10 @@ public struct InstancePlanner: Sendable {
                 }
                 return value
             case .dependencyURL(let name):
+                // The release's own snapshot first: a restored old release runs with what it ran with.
+                if let url = release.dependencyURLs[name] {
+                    return try resolveDependencyURL(DependencySpec(name: name, kind: .http, url: url))
+                }
                 guard let dependency = stack.dependency(named: name) else {
                     throw Failure(description: "dependency '\(name)' is not declared in the stack")
                 }

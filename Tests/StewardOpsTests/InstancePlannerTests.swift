@@ -62,3 +62,16 @@ struct InstancePlannerTests {
         }
     }
 }
+
+extension InstancePlannerTests {
+    /// A release resolves dependency URLs from its own snapshot, not from the stack as it is now.
+    @Test func releaseUsesItsOwnDependencySnapshot() throws {
+        let (planner, current) = try Self.planner(secrets: ["DB_PASSWORD": "s3cret"])
+        var old = current
+        old.dependencyURLs = ["db": "postgres://app:${secret:DB_PASSWORD}@10.0.0.9:5432/old", "cache": "redis://10.0.0.9:6379/1"]
+        let spec = try planner.instanceSpec(old.instanceID(0), of: old)
+        #expect(spec.env["DATABASE_URL"] == "postgres://app:s3cret@10.0.0.9:5432/old")
+        #expect(spec.readiness?.check == .postgres(url: "postgres://app:s3cret@10.0.0.9:5432/old"))
+        #expect(spec.liveness?.check == .redis(url: "redis://10.0.0.9:6379/1"))
+    }
+}

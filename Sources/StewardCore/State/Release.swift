@@ -16,12 +16,17 @@ public struct Release: Sendable, Codable, Equatable {
     /// environment's instances and variables applied, snapshotted so a rollback restores it
     /// exactly. Secret references stay unresolved.
     public var spec: ServiceSpec
+    /// The URLs of the stack's dependencies when the release was made (secret references
+    /// unresolved), so the release always runs against what it was deployed with, even after
+    /// the stack file changed (an abort or a rollback restores exactly what ran). Empty for
+    /// releases recorded before this snapshot existed: those use the current stack's URLs.
+    public var dependencyURLs: [String: String]
     public var createdAt: Date
     public var createdBy: String
 
     public init(
         number: Int, service: String, environment: String, version: String, overrides: [String: String] = [:],
-        spec: ServiceSpec, createdAt: Date, createdBy: String
+        spec: ServiceSpec, dependencyURLs: [String: String] = [:], createdAt: Date, createdBy: String
     ) {
         self.number = number
         self.service = service
@@ -29,6 +34,7 @@ public struct Release: Sendable, Codable, Equatable {
         self.version = version
         self.overrides = overrides
         self.spec = spec
+        self.dependencyURLs = dependencyURLs
         self.createdAt = createdAt
         self.createdBy = createdBy
     }

@@ -3,11 +3,12 @@ import Foundation
 /// The log shape of a ``Release``: payload of `release.created`, subject `release/N`.
 ///
 /// JSON (v1): `{"v":1, "release":N, "service":S, "environment":E, "version":V, "overrides":{K:V},
-/// "spec":{…}, "createdAt":DATE, "createdBy":WHO}`. `spec` is the service definition in its
-/// stack-model shape. Inside a checkpoint the same object is written without `v`.
+/// "spec":{…}, "dependencies":{NAME:URL}, "createdAt":DATE, "createdBy":WHO}`. `spec` is the service
+/// definition in its stack-model shape; `dependencies` (optional, omitted when empty) holds the
+/// dependency URLs the release was made with, secret references unresolved. Inside a checkpoint the same object is written without `v`.
 struct ReleasePayload: Codable {
     enum CodingKeys: String, CodingKey {
-        case v, release, service, environment, version, overrides, spec, createdAt, createdBy
+        case v, release, service, environment, version, overrides, spec, dependencies, createdAt, createdBy
     }
 
     var release: Release
@@ -27,6 +28,7 @@ struct ReleasePayload: Codable {
             version: try container.decode(String.self, forKey: .version),
             overrides: try container.decode([String: String].self, forKey: .overrides),
             spec: try SpecJSON.decode(ServiceSpec.self, from: try container.decode(JSONValue.self, forKey: .spec)),
+            dependencyURLs: try container.decodeIfPresent([String: String].self, forKey: .dependencies) ?? [:],
             createdAt: try container.decodeDate(forKey: .createdAt),
             createdBy: try container.decode(String.self, forKey: .createdBy))
         standalone = container.contains(.v)
@@ -41,6 +43,7 @@ struct ReleasePayload: Codable {
         try container.encode(release.version, forKey: .version)
         try container.encode(release.overrides, forKey: .overrides)
         try container.encode(try SpecJSON.encode(release.spec), forKey: .spec)
+        if !release.dependencyURLs.isEmpty { try container.encode(release.dependencyURLs, forKey: .dependencies) }
         try container.encodeDate(release.createdAt, forKey: .createdAt)
         try container.encode(release.createdBy, forKey: .createdBy)
     }
