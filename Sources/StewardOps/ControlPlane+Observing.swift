@@ -71,7 +71,7 @@ extension ControlPlane {
     /// Starts wanted instances that are missing and stops instances nobody wants.
     ///
     /// Instances that belong to a deployment in flight are left to that deployment.
-    private func reconcile(_ snapshot: AgentSnapshot) {
+    func reconcile(_ snapshot: AgentSnapshot) {
         let wanted = state.wantedInstances
         var busy: Set<String> = []
         for deployment in state.activeDeployments {

@@ -30,6 +30,17 @@ extension APIRoutes {
             }
             return try JSONAnswer.response(deployment, status: .accepted)
         }
+        api.post("/services/:name/stop") { request, context in
+            let name = try context.parameters.require("name")
+            let body = try await JSONAnswer.decode(StopRequest.self, from: request)
+            let stopping = try await mapErrors {
+                try await controlPlane.stop(
+                    service: name, environment: body.environment, reason: body.reason ?? "stopped by \(context.actor)",
+                    actor: context.actor)
+            }
+            return try JSONAnswer.response(
+                StopAnswer(service: name, environment: body.environment, stopping: stopping), status: .accepted)
+        }
         api.put("/stack") { request, context in
             guard let mediaType = RequestBodyPolicyMiddleware.mediaType(of: request), mediaType.hasSuffix("yaml") else {
                 throw APIError(.unsupportedMediaType, "send the stack file as 'Content-Type: application/yaml'")

@@ -31,3 +31,21 @@ public struct AbortRequest: Codable, Sendable {
 
     public init(reason: String? = nil) { self.reason = reason }
 }
+
+/// The body of `POST /api/v1/services/{name}/stop`.
+public struct StopRequest: Codable, Sendable {
+    public var environment: String
+    public var reason: String?
+
+    public init(environment: String, reason: String? = nil) {
+        self.environment = environment
+        self.reason = reason
+    }
+}
+
+/// The answer of `POST /api/v1/services/{name}/stop`: the instances that will stop.
+public struct StopAnswer: Codable, Sendable {
+    public var service: String
+    public var environment: String
+    public var stopping: [String]
+}

@@ -63,6 +63,12 @@ enum OpenAPIDocument {
             ],
             responses: [200: "log chunks", 404: "no instances", 502: "the agent did not answer"]),
         Operation(
+            method: "post", path: "/api/v1/services/{name}/stop",
+            summary: "Stop a service in an environment (also one removed from the stack)", parameters: [path("name", text)],
+            body: ("application/json", ref("StopRequest"), true),
+            responses: [202: "stopping", 404: "the service does not run there", 409: "a deployment is running"],
+            answer: ["type": "object", "required": ["service", "environment", "stopping"]]),
+        Operation(
             method: "get", path: "/api/v1/environments", summary: "Environments of the stack", responses: [200: "environments"],
             answer: list(object)),
         Operation(
@@ -134,6 +140,10 @@ enum OpenAPIDocument {
             ],
         ],
         "RollbackRequest": ["type": "object", "required": ["service", "environment"], "properties": ["service": text, "environment": text]],
+        "StopRequest": [
+            "type": "object", "required": ["environment"],
+            "properties": ["environment": text, "reason": ["type": "string", "maxLength": 1024]],
+        ],
         "AbortRequest": ["type": "object", "properties": ["reason": ["type": "string", "maxLength": 1024]]],
         "Deployment": [
             "type": "object", "required": ["id", "phase"],

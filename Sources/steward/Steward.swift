@@ -13,7 +13,7 @@ struct Steward: AsyncParsableCommand {
             (`--version` names the version to deploy).
             """,
         subcommands: [
-            Demo.self, Validate.self, Serve.self, Agent.self, Status.self, Deploy.self, Rollback.self,
+            Demo.self, Validate.self, Serve.self, Agent.self, Status.self, Deploy.self, Rollback.self, Stop.self,
             Releases.self, Logs.self, Events.self, Audit.self, Version.self, DemoApp.self,
         ]
     )

@@ -225,12 +225,17 @@ final class HTTPTestClient: @unchecked Sendable {
 
     /// `method url` with an optional bearer token and JSON body.
     func send(_ method: String, _ url: String, token: String? = nil, json: Data? = nil) async throws -> APIAnswer {
+        try await send(method, url, token: token, body: json, contentType: "application/json")
+    }
+
+    /// A request with a body of any type.
+    func send(_ method: String, _ url: String, token: String? = nil, body: Data?, contentType: String) async throws -> APIAnswer {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let json {
-            request.httpBody = json
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let body {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         let session = self.session
         return try await withCheckedThrowingContinuation { continuation in

@@ -23,6 +23,7 @@ public enum EventFormat {
             "deployment.failed": 1,
             "dependency.up": 1,
             "dependency.down": 1,
+            "service.stopped": 1,
             "token.created": 1,
             "controlplane.started": 1,
             checkpointType: 1,

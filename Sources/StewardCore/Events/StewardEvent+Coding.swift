@@ -31,6 +31,10 @@ extension StewardEvent {
             return Encoded(
                 type: "deployment.\(finished.phase.rawValue)", subject: "deployment/\(finished.id)",
                 payload: try PayloadCoding.encode(DeploymentFinishedPayload(finished)))
+        case .serviceStopped(let value):
+            return Encoded(
+                type: "service.stopped", subject: "service/\(value.target.service)/\(value.target.environment)",
+                payload: try PayloadCoding.encode(value))
         case .instanceObserved(let value):
             return Encoded(
                 type: "instance.\(value.change.rawValue)", subject: "instance/\(value.instanceID)",
@@ -120,6 +124,8 @@ extension StewardEvent {
         case "deployment.succeeded", "deployment.failed":
             let phase: Deployment.Phase = name == "succeeded" ? .succeeded : .failed
             return .deploymentFinished(try PayloadCoding.decode(DeploymentFinishedPayload.self, from: payload).finished(phase))
+        case "service.stopped":
+            return .serviceStopped(try PayloadCoding.decode(ServiceStopped.self, from: payload))
         case "token.created":
             let value = try PayloadCoding.decode(TokenCreatedPayload.self, from: payload)
             return .tokenCreated(name: value.name, role: value.role)

@@ -20,6 +20,8 @@ public enum StewardEvent: Sendable, Equatable {
     case deploymentStep(id: Int, Deployment.Input, result: Deployment.Progress)
     /// A deployment reached a final phase; a success makes its release the current one.
     case deploymentFinished(DeploymentFinished)
+    /// A service stopped running in an environment (it has no current release there any more).
+    case serviceStopped(ServiceStopped)
     /// An instance's observed state changed (ready, not ready, exited, adopted…).
     case instanceObserved(InstanceObservation)
     /// A dependency became reachable or unreachable.

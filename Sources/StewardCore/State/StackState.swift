@@ -48,6 +48,8 @@ public struct StackState: Sendable, Equatable {
                 deployments[finished.id] = deployment
             }
             if finished.phase == .succeeded { current[finished.target] = finished.release }
+        case .serviceStopped(let stopped):
+            if current[stopped.target] == stopped.release { current[stopped.target] = nil }
         case .instanceObserved(let observation):
             instances[observation.instanceID] = observation
         case .dependencyObserved(let observation):

@@ -45,4 +45,6 @@ extension Steward {
 
 extension String {
     var urlQueryEncoded: String { addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? self }
+    /// The text as one path segment (a `/` in it is encoded).
+    var urlPathEncoded: String { addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? self }
 }
