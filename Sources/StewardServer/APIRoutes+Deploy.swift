@@ -47,14 +47,20 @@ extension APIRoutes {
             }
             let text = try await JSONAnswer.text(from: request)
             let file = try request.textParameter("file") ?? "steward.yaml"
-            switch StackFile.parse(text, file: file) {
+            let analysis = StackFile.analyze(text, file: file)
+            switch analysis.result {
             case .failure(let errors):
                 throw APIError.unprocessable(
                     "the stack file has \(errors.errors.count) problem(s)",
                     details: errors.errors.map { .init(message: $0.description, line: $0.line, column: $0.column) })
             case .success(let stack):
-                try await controlPlane.apply(stack: stack, digest: TokenHash.of(text), file: file, actor: context.actor)
-                return try JSONAnswer.response(stack)
+                let digest = TokenHash.of(text)
+                try await controlPlane.apply(stack: stack, digest: digest, file: file, actor: context.actor)
+                // Keys that parse but are not enforced are said here too: no control passes silently.
+                let warnings = analysis.warnings.map {
+                    APIError.Detail(message: $0.message, path: $0.keyPath, line: $0.line, column: $0.column)
+                }
+                return try JSONAnswer.response(StackAppliedAnswer(stack: stack.name, digest: digest, warnings: warnings))
             }
         }
     }

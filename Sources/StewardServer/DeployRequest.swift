@@ -1,3 +1,5 @@
+public import StewardHTTP
+
 /// The body of `POST /api/v1/deployments`.
 public struct DeployRequest: Codable, Sendable {
     public var service: String
@@ -48,4 +50,12 @@ public struct StopAnswer: Codable, Sendable {
     public var service: String
     public var environment: String
     public var stopping: [String]
+}
+
+/// The answer of `PUT /api/v1/stack`: what was applied, and the keys this version does not enforce.
+public struct StackAppliedAnswer: Codable, Sendable {
+    public var stack: String
+    /// SHA-256 of the file's text.
+    public var digest: String
+    public var warnings: [APIError.Detail]
 }

@@ -49,7 +49,8 @@ enum OpenAPIDocument {
         Operation(
             method: "put", path: "/api/v1/stack", summary: "Validate and apply a stack file (YAML body)",
             parameters: [query("file", text)], body: ("application/yaml", ["type": "string"], true),
-            responses: [200: "applied", 422: "the stack file has problems (details carry line and column)"]),
+            responses: [200: "applied, with warnings for keys this version does not enforce", 422: "the stack file has problems (details carry line and column)"],
+            answer: ["type": "object", "required": ["stack", "digest", "warnings"]]),
         Operation(method: "get", path: "/api/v1/services", summary: "Services of the stack", responses: [200: "services"], answer: list(object)),
         Operation(
             method: "get", path: "/api/v1/services/{name}", summary: "One service", parameters: [path("name", text)],
