@@ -61,6 +61,10 @@ struct SupervisorIdentityTests {
         defer { directory.remove() }
         let first = try F.makeSupervisor(directory)
         let started = try await first.ensureRunning(F.spec("j-0", "exec sleep 300"))
+        let pid = try #require(started.pid)
+        try await eventually("the shell has become sleep") {
+            (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.hasPrefix("sleep") == true
+        }
         let second = try F.makeSupervisor(directory)
         await second.recover()
         let adopted = try #require(await second.status(of: "j-0"))

@@ -56,6 +56,10 @@ struct SupervisorLifecycleTests {
         var old = try await supervisor.ensureRunning(instance)
         for round in 0..<4 {
             let oldPID = try #require(old.pid)
+            // The shell must have set its trap and become sleep before the stop, or SIGTERM ends it at once.
+            try await eventually("round \(round): the instance runs sleep") {
+                (try? String(contentsOfFile: "/proc/\(oldPID)/cmdline", encoding: .utf8))?.hasPrefix("sleep") == true
+            }
             let oldIdentity = ProcessIdentity(pid: oldPID, startTicks: try #require(ProcessIdentity.startTicks(of: oldPID)))
             async let stopped = supervisor.stop("r-0")
             try await eventually("round \(round): the stop is in progress") {
@@ -69,6 +73,9 @@ struct SupervisorLifecycleTests {
             #expect(F.isAlive(newPID), "round \(round): the new process \(newPID) was killed")
             let status = try #require(await supervisor.status(of: "r-0"))
             #expect(status.state == .running && status.pid == newPID)
+            try await eventually("round \(round): the new instance runs sleep") {
+                (try? String(contentsOfFile: "/proc/\(newPID)/cmdline", encoding: .utf8))?.hasPrefix("sleep") == true
+            }
             #expect(F.pids(carrying: "STEWARD_INSTANCE_ID=r-0") == [newPID])
             old = restarted
         }

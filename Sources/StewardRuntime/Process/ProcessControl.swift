@@ -66,7 +66,8 @@ public enum ProcessControl {
         for entry in entries {
             guard let pid = Int32(entry), pid != getpid(),
                 let data = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
-                data.split(separator: 0).contains(where: { Array($0) == needle }),
+                data.split(separator: 0).contains(where: { Array($0) == needle })
+                    || (data.isEmpty && ProcessIdentity.environmentEntries(of: pid)?.contains(marker) == true),
                 let fields = ProcessIdentity.statFields(pid), fields.count > 19, fields[0] != "Z", fields[0] != "X",
                 let ticks = UInt64(fields[19])
             else { continue }
@@ -81,6 +82,35 @@ public enum ProcessControl {
         guard identity.isRunning(withEnvironmentEntries: [marker]) else { return }
         if group > 1, group == identity.pid { _ = Glibc.kill(-group, SIGKILL) }
         _ = Glibc.kill(identity.pid, SIGKILL)
+    }
+
+    /// Waits (up to `timeout`) until no running process is left in process group `group`.
+    ///
+    /// After the leader is gone, the rest of its group dies asynchronously; a stop answers only
+    /// once they are gone too. Reads `/proc` only: nothing is signalled here.
+    /// - Returns: true when the group is empty.
+    @discardableResult
+    public static func waitForGroupToEnd(_ group: Int32, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if !groupHasRunningMembers(group) { return true }
+            if ContinuousClock.now >= deadline { return false }
+            // Bounded and only while a stop is finishing: a few milliseconds in practice. A stop
+            // also runs during shutdown, when the task is cancelled and cannot sleep.
+            do { try await Task.sleep(for: .milliseconds(2)) } catch { usleep(2_000) }
+        }
+    }
+
+    /// True when some process other than a zombie has process group `group`.
+    static func groupHasRunningMembers(_ group: Int32) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        for entry in entries {
+            guard let pid = Int32(entry), let fields = ProcessIdentity.statFields(pid), fields.count > 2,
+                fields[0] != "Z", fields[0] != "X", Int32(fields[2]) == group
+            else { continue }
+            return true
+        }
+        return false
     }
 
     static func resolveExecutable(_ name: String, directory: String?, searchPath: String?) -> String? {

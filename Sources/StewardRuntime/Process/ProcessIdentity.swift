@@ -49,9 +49,16 @@ public struct ProcessIdentity: Sendable, Equatable, Codable {
     }
 
     /// The `KEY=VALUE` entries of a process's environment, or nil when unreadable.
+    ///
+    /// A process in the middle of `exec` briefly shows an empty environment; a few quick re-reads
+    /// keep that moment from counting as "not ours".
     static func environmentEntries(of pid: Int32) -> Set<String>? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
-        return Set(data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
+        for attempt in 0..<5 {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+            if !data.isEmpty { return Set(data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }) }
+            if attempt < 4 { usleep(2_000) }
+        }
+        return []
     }
 
     /// `/proc/PID/stat` after the command name: field 3 (state) first.

@@ -68,7 +68,10 @@ struct InstanceFiles: Sendable {
 
     func writeProcess(_ record: ProcessRecord, for id: String) throws {
         try Self.makePrivateDirectory(directory(id))
-        try write(try JSONEncoder.steward.encode(record), to: processPath(id))
+        // Not synced: the record only matters while its process can still run, i.e. within this
+        // boot, and within a boot the page cache survives an agent crash. After a reboot the boot
+        // id rules the record out anyway. (Saves an fsync on every start.)
+        try write(try JSONEncoder.steward.encode(record), to: processPath(id), sync: false)
     }
 
     func removeSpec(_ id: String) { try? FileManager.default.removeItem(atPath: specPath(id)) }
@@ -83,15 +86,15 @@ struct InstanceFiles: Sendable {
         }
     }
 
-    /// Writes a 0600 file through a temporary file and a rename, then syncs, so a crash
-    /// leaves the old or the new file and nobody else ever reads either.
-    private func write(_ data: Data, to path: String) throws {
+    /// Writes a 0600 file through a temporary file and a rename (synced unless `sync` is false),
+    /// so a crash leaves the old or the new file and nobody else ever reads either.
+    private func write(_ data: Data, to path: String, sync: Bool = true) throws {
         let temporary = path + ".tmp"
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary]) }
         let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
+        let synced = !sync || fsync(descriptor) == 0
         close(descriptor)
         guard written == data.count, synced, rename(temporary, path) == 0 else {
             unlink(temporary)

@@ -139,6 +139,10 @@ extension Supervisor {
                 }
             }
             if !process.isChild { killLeftovers(of: process) }
+            // The group got its SIGKILL when the leader exited; answer once the rest has died too.
+            if !(await ProcessControl.waitForGroupToEnd(process.pid, timeout: .seconds(5))) {
+                logger.error("\(id): processes of group \(process.pid) remain after SIGKILL")
+            }
         }
         instances[id] = nil
         files.removeProcess(id)

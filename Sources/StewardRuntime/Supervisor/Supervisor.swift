@@ -48,7 +48,7 @@ public actor Supervisor {
     let events: AsyncStream<SupervisorEvent>
     let eventSink: AsyncStream<SupervisorEvent>.Continuation
     /// While an instance has not yet passed readiness, it is probed this often at first …
-    let startupProbeMinimum: Duration = .milliseconds(10)
+    let startupProbeMinimum: Duration = .milliseconds(2)
     /// … and then every tenth of its age, until that reaches the probe's interval.
     let startupProbeAgeDivisor = 10
     let logRotationInterval: Duration = .seconds(2)
