@@ -8,8 +8,9 @@ import Glibc
 /// Starting, signalling and inspecting operating-system processes.
 ///
 /// The functions here are the only place Steward touches pids, so the rules live in one
-/// spot: instances run in their own process group, are signalled as a group, and are
-/// recognised by their start time so a reused pid is never mistaken for an instance.
+/// spot: instances run in their own process group, are signalled as a group through their
+/// ``ProcessHandle`` (never by a bare pid once reaped), and are recognised by their
+/// ``ProcessIdentity`` (boot, start time, marker) so a reused pid is never mistaken for an instance.
 public enum ProcessControl {
     /// A failure to start a process, naming the executable and the reason.
     public struct SpawnError: Error, CustomStringConvertible {
