@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,4 +56,51 @@ int steward_exit_code(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return -1;
+}
+
+int steward_wait_exit(pid_t pid) {
+    siginfo_t info;
+    for (;;) {
+        info.si_pid = 0;
+        int result = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT);
+        if (result == 0) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
+
+int steward_reap(pid_t pid) {
+    int status = 0;
+    for (;;) {
+        pid_t result = waitpid(pid, &status, 0);
+        if (result == pid) return steward_exit_code(status);
+        if (result == -1 && errno == EINTR) continue;
+        return -1;
+    }
+}
+
+int steward_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int steward_pidfd_send_signal(int pidfd, int signal) {
+#ifdef SYS_pidfd_send_signal
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int steward_wait_readable(int fd) {
+    struct pollfd entry = {.fd = fd, .events = POLLIN, .revents = 0};
+    for (;;) {
+        int result = poll(&entry, 1, -1);
+        if (result > 0) return 0;
+        if (result == -1 && errno != EINTR) return -1;
+    }
 }

@@ -32,12 +32,9 @@ public enum AgentRoutes {
             guard let after = request.uri.queryParameters.get("after", as: UInt64.self) else {
                 return try JSONAnswer.response(await supervisor.snapshot())
             }
-            let waitMs = min(request.uri.queryParameters.get("waitMs", as: Int.self) ?? 0, 60_000)
-            let deadline = ContinuousClock.now + .milliseconds(waitMs)
-            // Long poll: answer as soon as the generation moves past `after`.
-            while await supervisor.generation <= after, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(2))
-            }
+            let waitMs = min(max(request.uri.queryParameters.get("waitMs", as: Int.self) ?? 0, 0), 60_000)
+            // Long poll: woken by the change itself (or the deadline); snapshots are redacted.
+            await supervisor.waitForChange(after: after, timeout: .milliseconds(waitMs))
             return try JSONAnswer.response(await supervisor.snapshot())
         }
         router.put("/v1/instances/:id") { request, context in

@@ -12,18 +12,14 @@ import Glibc
 @Suite(.serialized)
 struct SupervisorTests {
     func spec(_ id: String, _ script: String, grace: TimeSpan = .seconds(2), restart: RestartPolicy = .init(), readiness: ProbeSpec? = nil, env: [String: String] = [:]) -> InstanceSpec {
-        InstanceSpec(
-            id: id, service: "svc", environment: "test", release: 1, version: "1.0.0", command: "/bin/sh",
-            args: ["-c", script], env: env, readiness: readiness, stopGracePeriod: grace, restart: restart)
+        SupervisorFixtures.spec(id, script, grace: grace, restart: restart, readiness: readiness, env: env)
     }
 
     func makeSupervisor(_ directory: TemporaryDirectory) throws -> Supervisor {
-        try Supervisor(stateDirectory: directory.path, prober: Prober())
+        try SupervisorFixtures.makeSupervisor(directory)
     }
 
-    func isAlive(_ pid: Int32) -> Bool {
-        ProcessControl.startTicks(of: pid) != nil && !(try! String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).contains(") Z")
-    }
+    func isAlive(_ pid: Int32) -> Bool { SupervisorFixtures.isAlive(pid) }
 
     /// An instance starts with its port and identity injected; starting it again is a no-op.
     @Test func startsWithEnvironmentAndIsIdempotent() async throws {
@@ -108,8 +104,8 @@ struct SupervisorTests {
         let survivor = try await first.ensureRunning(spec("e-0", "exec sleep 300"))
         let victim = try await first.ensureRunning(spec("e-1", "exec sleep 300"))
         // The "agent" dies: nothing is stopped. One instance dies while it is down…
-        ProcessControl.signalGroup(victim.pid!, SIGKILL)
-        try await eventually("the victim is gone") { ProcessControl.reapIfExited(victim.pid!) != nil || !isAlive(victim.pid!) }
+        kill(-victim.pid!, SIGKILL)
+        try await eventually("the victim is gone") { !isAlive(victim.pid!) }
         // …and a process with the agent's marker that nobody recorded is left behind.
         let stray = Process()
         stray.executableURL = URL(fileURLWithPath: "/bin/sleep")
@@ -126,7 +122,7 @@ struct SupervisorTests {
         let replaced = try #require(await second.status(of: "e-1"))
         #expect(replaced.pid != nil && replaced.pid != victim.pid)
         try await eventually("the unrecorded process is killed") { !stray.isRunning }
-        let marked = ProcessControl.processes(withEnvironmentEntry: second.marker).map(\.pid).sorted()
+        let marked = SupervisorFixtures.pids(carrying: second.marker)
         #expect(marked == [survivor.pid!, replaced.pid!].sorted())
         await second.stopAll()
         #expect(ProcessControl.processes(withEnvironmentEntry: second.marker).isEmpty)

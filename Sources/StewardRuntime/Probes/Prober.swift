@@ -39,7 +39,7 @@ public final class Prober: Sendable {
     ///
     /// - Parameters:
     ///   - check: what to do; `http` and `tcp` checks without a port use `target.port`.
-    ///   - target: the instance's address.
+    ///   - target: the instance's address, and the environment of `exec` checks.
     ///   - timeout: the longest the check may take; a slower check fails with "timed out after …".
     public func run(_ check: ProbeSpec.Check, target: ProbeTarget, timeout: TimeSpan) async -> ProbeResult {
         let limit = TimeSpan(milliseconds: max(timeout.milliseconds, 1))
@@ -51,7 +51,7 @@ public final class Prober: Sendable {
         }
         if case .exec(let command) = check {
             // Exec enforces its own deadline: it must kill and reap the process, not just stop waiting.
-            return await runExec(command, timeout: limit)
+            return await runExec(command, environment: target.environment ?? InstanceEnvironment.minimal(), timeout: limit)
         }
         let description = Self.describe(check, target: target)
         do {

@@ -8,16 +8,10 @@ import Glibc
 /// Starting, signalling and inspecting operating-system processes.
 ///
 /// The functions here are the only place Steward touches pids, so the rules live in one
-/// spot: instances run in their own process group, are signalled as a group, and are
-/// recognised by their start time so a reused pid is never mistaken for an instance.
+/// spot: instances run in their own process group, are signalled as a group through their
+/// ``ProcessHandle`` (never by a bare pid once reaped), and are recognised by their
+/// ``ProcessIdentity`` (boot, start time, marker) so a reused pid is never mistaken for an instance.
 public enum ProcessControl {
-    /// A started process.
-    public struct Started: Sendable, Equatable, Codable {
-        public var pid: Int32
-        /// Kernel start time in clock ticks (`/proc/PID/stat` field 22): pid plus this is unique.
-        public var startTicks: UInt64
-    }
-
     /// A failure to start a process, naming the executable and the reason.
     public struct SpawnError: Error, CustomStringConvertible {
         public var command: String
@@ -25,25 +19,27 @@ public enum ProcessControl {
         public var description: String { "cannot start '\(command)': \(reason)" }
     }
 
-    /// Starts a process in a new process group with output appended to `logPath`.
+    /// Starts a process in a new process group with output appended to `logPath` (mode 0600).
     ///
     /// - Parameters:
     ///   - executable: an absolute path, a path relative to `directory`, or a name looked up in `PATH`.
     ///   - environment: the complete environment of the child (nothing is inherited).
-    /// - Returns: the pid and start time.
+    /// - Returns: a handle that already watches the child, so its exit is noticed and it is reaped.
     /// - Throws: ``SpawnError`` when the executable is missing or cannot run.
     public static func spawn(
         executable: String, arguments: [String], environment: [String: String], directory: String?,
         logPath: String
-    ) throws -> Started {
+    ) throws -> ProcessHandle {
         guard let path = resolveExecutable(executable, directory: directory, searchPath: environment["PATH"]) else {
             throw SpawnError(command: executable, reason: "no such executable (checked the path and PATH)")
         }
-        let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        // The log may hold anything the instance prints, secrets included: owner only.
+        let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard logFD >= 0 else {
             throw SpawnError(command: executable, reason: "cannot open log \(logPath): \(String(cString: strerror(errno)))")
         }
         defer { close(logFD) }
+        _ = fchmod(logFD, 0o600)
 
         let argv = [path] + arguments
         let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -56,69 +52,66 @@ public enum ProcessControl {
         guard result == 0 else {
             throw SpawnError(command: executable, reason: String(cString: strerror(result)))
         }
-        return Started(pid: pid, startTicks: startTicks(of: pid) ?? 0)
+        // Until the watcher reaps it, the child (even a zombie) keeps its /proc entry: the start time is readable.
+        return ProcessHandle.watchChild(ProcessIdentity(pid: pid, startTicks: ProcessIdentity.startTicks(of: pid) ?? 0))
     }
 
-    /// The kernel start time of `pid`, or nil when no such process exists.
-    public static func startTicks(of pid: Int32) -> UInt64? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        // Fields after the command name start at field 3 (state); start time is field 22.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 19 else { return nil }
-        return UInt64(fields[19])
-    }
-
-    /// True when `started` still names a running process (not a zombie, not a reused pid).
-    public static func isRunning(_ started: Started) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(started.pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 19, fields[0] != "Z", fields[0] != "X" else { return false }
-        return UInt64(fields[19]) == started.startTicks
-    }
-
-    /// Reaps `pid` if it is our child and has exited.
-    ///
-    /// - Returns: the exit code (128 + signal when signalled), or nil while it runs or when
-    ///   it is not our child (an adopted process is reaped by init instead).
-    public static func reapIfExited(_ pid: Int32) -> Int? {
-        var status: Int32 = 0
-        guard steward_try_wait(pid, &status) == 1 else { return nil }
-        return Int(steward_exit_code(status))
-    }
-
-    /// Sends `signal` to the whole process group led by `pid`.
-    public static func signalGroup(_ pid: Int32, _ signal: Int32) {
-        if kill(-pid, signal) != 0 {
-            // The leader may have left its group; signal it alone.
-            _ = kill(pid, signal)
-        }
-    }
-
-    /// True when any process remains in the group led by `pid`.
-    public static func groupExists(_ pid: Int32) -> Bool {
-        kill(-pid, 0) == 0
-    }
-
-    /// The pids of processes whose environment contains `marker` (a `KEY=VALUE` string).
+    /// The running processes (zombies excluded) whose environment contains `marker` (a `KEY=VALUE` string).
     ///
     /// Used after a crash to find instances nobody recorded: every instance carries its
     /// agent's marker in its environment, and so does everything it starts.
-    public static func processes(withEnvironmentEntry marker: String) -> [(pid: Int32, group: Int32)] {
+    public static func processes(withEnvironmentEntry marker: String) -> [(identity: ProcessIdentity, group: Int32)] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         let needle = Array(marker.utf8)
-        var found: [(Int32, Int32)] = []
+        var found: [(ProcessIdentity, Int32)] = []
         for entry in entries {
             guard let pid = Int32(entry), pid != getpid(),
-                let data = FileManager.default.contents(atPath: "/proc/\(entry)/environ")
+                let data = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
+                data.split(separator: 0).contains(where: { Array($0) == needle })
+                    || (data.isEmpty && ProcessIdentity.environmentEntries(of: pid)?.contains(marker) == true),
+                let fields = ProcessIdentity.statFields(pid), fields.count > 19, fields[0] != "Z", fields[0] != "X",
+                let ticks = UInt64(fields[19])
             else { continue }
-            let matches = data.split(separator: 0).contains { Array($0) == needle }
-            if matches { found.append((pid, getpgid(pid))) }
+            found.append((ProcessIdentity(pid: pid, startTicks: ticks), getpgid(pid)))
         }
         return found
+    }
+
+    /// Kills one process found by ``processes(withEnvironmentEntry:)``, with its group, after
+    /// checking that the pid still names that process and that it still carries `marker`.
+    public static func kill(_ identity: ProcessIdentity, group: Int32, carrying marker: String) {
+        guard identity.isRunning(withEnvironmentEntries: [marker]) else { return }
+        if group > 1, group == identity.pid { _ = Glibc.kill(-group, SIGKILL) }
+        _ = Glibc.kill(identity.pid, SIGKILL)
+    }
+
+    /// Waits (up to `timeout`) until no running process is left in process group `group`.
+    ///
+    /// After the leader is gone, the rest of its group dies asynchronously; a stop answers only
+    /// once they are gone too. Reads `/proc` only: nothing is signalled here.
+    /// - Returns: true when the group is empty.
+    @discardableResult
+    public static func waitForGroupToEnd(_ group: Int32, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if !groupHasRunningMembers(group) { return true }
+            if ContinuousClock.now >= deadline { return false }
+            // Bounded and only while a stop is finishing: a few milliseconds in practice. A stop
+            // also runs during shutdown, when the task is cancelled and cannot sleep.
+            do { try await Task.sleep(for: .milliseconds(2)) } catch { usleep(2_000) }
+        }
+    }
+
+    /// True when some process other than a zombie has process group `group`.
+    static func groupHasRunningMembers(_ group: Int32) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        for entry in entries {
+            guard let pid = Int32(entry), let fields = ProcessIdentity.statFields(pid), fields.count > 2,
+                fields[0] != "Z", fields[0] != "X", Int32(fields[2]) == group
+            else { continue }
+            return true
+        }
+        return false
     }
 
     static func resolveExecutable(_ name: String, directory: String?, searchPath: String?) -> String? {

@@ -1,74 +1,63 @@
-import Logging
 import Foundation
+import Logging
 import StewardCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A probe the supervisor has decided to run now.
 struct ProbeJob: Sendable {
-    var instanceID: String
-    var kind: ManagedInstance.ProbeKind
     var check: ProbeSpec.Check
     var target: ProbeTarget
     var timeout: TimeSpan
-    /// Identifies the process the probe was meant for, so a late result for an earlier process is dropped.
-    var startTicks: UInt64
 }
 
 extension Supervisor {
-    /// The probes of a running instance that are due at `now`.
+    /// Sets the first readiness and liveness probes of a process that just started (or was adopted).
     ///
-    /// Readiness is probed at a fast startup cadence until it first passes, then at its
-    /// interval; liveness only starts once the instance has been ready (or after its
-    /// initial delay), so a slow start is never mistaken for a hung process.
-    func dueProbes(_ managed: inout ManagedInstance, now: ContinuousClock.Instant) -> [ProbeJob] {
-        guard let process = managed.process, managed.killDeadline == nil, managed.status.state == .running else {
-            return []
+    /// Liveness runs from its initial delay whether or not the instance was ever ready, so an
+    /// instance that hangs during startup is caught too; the initial delay is what keeps a slow
+    /// start from being mistaken for a hang.
+    func scheduleFirstProbes(of spec: InstanceSpec, id: String, token: UInt64, from start: ContinuousClock.Instant) {
+        if let readiness = spec.readiness {
+            eventSink.yield(.wake(id: id, token: token, at: start + readiness.initialDelay.duration, reason: .probe(.readiness)))
         }
-        var jobs: [ProbeJob] = []
-        let target = ProbeTarget(host: "127.0.0.1", port: managed.status.port)
-        if let spec = managed.spec.readiness, !managed.probesInFlight.contains(.readiness),
-            now >= managed.nextReadinessProbe
-        {
-            managed.probesInFlight.insert(.readiness)
-            let interval = managed.readySinceStart ? spec.interval.duration : min(spec.interval.duration, startupProbeInterval)
-            managed.nextReadinessProbe = now + interval
-            jobs.append(
-                ProbeJob(
-                    instanceID: managed.spec.id, kind: .readiness, check: spec.check, target: target,
-                    timeout: spec.timeout, startTicks: process.startTicks))
+        if let liveness = spec.liveness {
+            eventSink.yield(.wake(id: id, token: token, at: start + liveness.initialDelay.duration, reason: .probe(.liveness)))
         }
-        let livenessMayRun = managed.readySinceStart || managed.spec.readiness == nil
-        if let spec = managed.spec.liveness, livenessMayRun, !managed.probesInFlight.contains(.liveness),
-            now >= managed.nextLivenessProbe
-        {
-            managed.probesInFlight.insert(.liveness)
-            managed.nextLivenessProbe = now + spec.interval.duration
-            jobs.append(
-                ProbeJob(
-                    instanceID: managed.spec.id, kind: .liveness, check: spec.check, target: target,
-                    timeout: spec.timeout, startTicks: process.startTicks))
-        }
-        return jobs
     }
 
-    /// Applies a probe result: readiness flips `ready`; failing liveness restarts the instance.
-    func record(_ result: ProbeResult, kind: ManagedInstance.ProbeKind, for id: String, startTicks: UInt64) {
-        guard var managed = instances[id] else { return }
-        managed.probesInFlight.remove(kind)
-        guard let process = managed.process, process.startTicks == startTicks, managed.killDeadline == nil else {
-            instances[id] = managed
-            return
-        }
+    /// The probe to run now, or nil when the process it was meant for is gone or stopping.
+    func probeJob(_ id: String, token: UInt64, kind: ManagedInstance.ProbeKind) -> ProbeJob? {
+        guard let managed = instances[id], managed.token == token, !managed.stopping, managed.process != nil,
+            let spec = kind == .readiness ? managed.spec.readiness : managed.spec.liveness
+        else { return nil }
+        let target = ProbeTarget(host: "127.0.0.1", port: managed.status.port, environment: managed.environment)
+        return ProbeJob(check: spec.check, target: target, timeout: spec.timeout)
+    }
+
+    /// Applies a probe result and sets the next probe of that kind.
+    ///
+    /// Readiness flips `ready`; failing liveness kills the process group (the exit restarts it).
+    /// Until its first ready, an instance is probed on a startup cadence: every
+    /// `startupProbeMinimum` at first, then every tenth of its age, up to the probe's interval,
+    /// so a quick start is noticed quickly and a never-ready instance costs little.
+    func record(_ result: ProbeResult, kind: ManagedInstance.ProbeKind, for id: String, token: UInt64) {
+        guard var managed = instances[id], managed.token == token, !managed.stopping,
+            let process = managed.process
+        else { return }
         managed.status.lastProbe = result
+        let now = ContinuousClock.now
         switch kind {
         case .readiness:
-            guard let spec = managed.spec.readiness else { break }
+            guard let spec = managed.spec.readiness else { return }
             switch managed.readiness.record(result, spec: spec) {
             case .becamePassing:
                 managed.status.ready = true
                 managed.readySinceStart = true
                 managed.status.failedStarts = 0
                 managed.backoff = managed.spec.restart.initialBackoff.duration
-                managed.nextReadinessProbe = .now + spec.interval.duration
                 managed.status.message = "ready"
                 bump()
             case .becameFailing:
@@ -78,22 +67,30 @@ extension Supervisor {
             case nil:
                 break
             }
+            let delay = managed.readySinceStart ? spec.interval.duration : startupDelay(age: now - managed.startedAt, interval: spec.interval.duration)
+            eventSink.yield(.wake(id: id, token: token, at: now + delay, reason: .probe(.readiness)))
         case .liveness:
-            guard let spec = managed.spec.liveness else { break }
+            guard let spec = managed.spec.liveness else { return }
             switch managed.liveness.record(result, spec: spec) {
             case .becameFailing:
                 managed.status.live = false
                 managed.status.message = "liveness failed: \(result.message); restarting"
                 logger.warning("\(id) failed liveness: \(result.message)")
                 // The exit path restarts it with backoff.
-                ProcessControl.signalGroup(process.pid, SIGKILL)
+                process.signalGroup(SIGKILL)
                 bump()
             case .becamePassing:
                 managed.status.live = true
             case nil:
                 break
             }
+            eventSink.yield(.wake(id: id, token: token, at: now + spec.interval.duration, reason: .probe(.liveness)))
         }
         instances[id] = managed
+    }
+
+    /// The wait before the next startup readiness probe of an instance `age` old.
+    func startupDelay(age: Duration, interval: Duration) -> Duration {
+        min(max(age / startupProbeAgeDivisor, startupProbeMinimum), max(interval, startupProbeMinimum))
     }
 }

@@ -1,5 +1,5 @@
-import Logging
 import Foundation
+import Logging
 import StewardCore
 
 #if canImport(Glibc)
@@ -7,105 +7,83 @@ import Glibc
 #endif
 
 extension Supervisor {
-    /// Starts the process of a wanted instance and records it in `process.json`.
+    /// Starts the process of a wanted instance, records it in `process.json` and sets its watch and probes.
     func startProcess(_ id: String) {
         guard var managed = instances[id] else { return }
+        managed.token = nextToken()
+        let token = managed.token
         let spec = managed.spec
         let port = managed.status.port
-        let portText = String(port)
-        var environment = inheritedEnvironment()
-        for (key, value) in spec.env { environment[key] = value.replacingOccurrences(of: "${port}", with: portText) }
-        environment["PORT"] = environment["PORT"] ?? portText
-        environment["STEWARD_INSTANCE_ID"] = spec.id
-        environment["STEWARD_SERVICE"] = spec.service
-        environment["STEWARD_ENVIRONMENT"] = spec.environment
-        environment["STEWARD_VERSION"] = spec.version
-        environment["STEWARD_AGENT_ID"] = agentID
-        let arguments = spec.args.map { $0.replacingOccurrences(of: "${port}", with: portText) }
+        let environment = InstanceEnvironment.build(for: spec, port: port, agentID: agentID)
+        managed.environment = environment
+        let arguments = spec.args.map { $0.replacingOccurrences(of: "${port}", with: String(port)) }
         do {
-            let started = try ProcessControl.spawn(
+            let process = try ProcessControl.spawn(
                 executable: spec.command, arguments: arguments, environment: environment,
                 directory: spec.workingDirectory, logPath: files.logPath(id))
-            managed.process = started
+            let now = ContinuousClock.now
+            managed.process = process
+            managed.startedAt = now
             managed.status.state = .running
-            managed.status.pid = started.pid
+            managed.status.pid = process.pid
             managed.status.startedAt = Date()
             managed.status.ready = spec.readiness == nil
+            managed.status.live = true
             managed.readySinceStart = spec.readiness == nil
-            managed.status.message = "started pid \(started.pid) on port \(port)"
+            managed.status.message = "started pid \(process.pid) on port \(port)"
             managed.readiness = ProbeState()
             managed.liveness = ProbeState()
-            let now = ContinuousClock.now
-            managed.nextReadinessProbe = now + (spec.readiness?.initialDelay.duration ?? .zero)
-            managed.nextLivenessProbe = now + (spec.liveness?.initialDelay.duration ?? .zero)
             try? files.writeProcess(
                 .init(
-                    pid: started.pid, startTicks: started.startTicks, port: port, restarts: managed.status.restarts,
-                    startedAt: Date()), for: id)
-            logger.info("started \(id) pid \(started.pid) port \(port)")
+                    pid: process.pid, startTicks: process.identity.startTicks, bootID: process.identity.bootID,
+                    port: port, restarts: managed.status.restarts, startedAt: Date()), for: id)
+            eventSink.yield(.watch(id: id, token: token, process: process))
+            scheduleFirstProbes(of: spec, id: id, token: token, from: now)
+            logger.info("started \(id) pid \(process.pid) port \(port)")
         } catch {
             // A missing executable counts as a failed start; the backoff and the failed-start
             // count tell the control plane the release cannot run.
             managed.status.state = .backoff
             managed.status.failedStarts += 1
             managed.status.message = "\(error)"
-            managed.nextStart = .now + managed.backoff
+            eventSink.yield(.wake(id: id, token: token, at: .now + managed.backoff, reason: .restart))
             managed.backoff = min(managed.backoff * 2, spec.restart.maxBackoff.duration)
             logger.warning("\(id): \(error)")
         }
         instances[id] = managed
     }
 
-    /// One pass of supervision: notice exits, restart after backoff, escalate stops, rotate logs,
-    /// and hand back the probes that are due.
-    func tick() -> [ProbeJob] {
-        ticks &+= 1
-        let now = ContinuousClock.now
-        var jobs: [ProbeJob] = []
-        for id in instances.keys.sorted() {
-            guard var managed = instances[id] else { continue }
-            if let process = managed.process {
-                if let code = exitCode(of: process) {
-                    handleExit(id, code: code)
-                    continue
-                }
-                if let deadline = managed.killDeadline, now >= deadline {
-                    ProcessControl.signalGroup(process.pid, SIGKILL)
-                }
-            } else if managed.killDeadline != nil {
-                finishStop(id)
-                continue
-            } else if managed.status.state == .backoff, now >= managed.nextStart {
-                startProcess(id)
-                bump()
-                continue
-            }
-            jobs += dueProbes(&managed, now: now)
-            instances[id] = managed
+    /// A timer is due: restart after backoff, or run a probe (the caller runs it off the actor).
+    func wake(_ id: String, token: UInt64, reason: SupervisorEvent.WakeReason) async {
+        switch reason {
+        case .restart:
+            guard let managed = instances[id], managed.token == token, !managed.stopping,
+                managed.status.state == .backoff, wanted[id] != nil
+            else { return }
+            startProcess(id)
+            bump()
+        case .probe(let kind):
+            guard let job = probeJob(id, token: token, kind: kind) else { return }
+            let result = await prober.run(job.check, target: job.target, timeout: job.timeout)
+            record(result, kind: kind, for: id, token: token)
         }
-        if ticks % 200 == 0 { rotateLogs() }
-        return jobs
     }
 
-    /// The exit code when the process ended, reaping it when it is our child.
-    private func exitCode(of process: ProcessControl.Started) -> Int? {
-        if let code = ProcessControl.reapIfExited(process.pid) { return code }
-        // Adopted processes are not our children; /proc tells whether they still run.
-        return ProcessControl.isRunning(process) ? nil : -1
-    }
-
-    private func handleExit(_ id: String, code: Int) {
-        guard var managed = instances[id], let process = managed.process else { return }
-        // Whatever the instance started goes with it.
-        ProcessControl.signalGroup(process.pid, SIGKILL)
+    /// The process of `id` exited (its handle reaped it): restart it per policy unless it is being stopped.
+    func processExited(_ id: String, token: UInt64) {
+        guard var managed = instances[id], managed.token == token, let process = managed.process else { return }
+        let code = process.exitCode
+        if !process.isChild { killLeftovers(of: process) }
         managed.process = nil
         managed.status.pid = nil
         managed.status.ready = false
-        managed.status.lastExitCode = code >= 0 ? code : nil
+        managed.status.lastExitCode = code
         files.removeProcess(id)
-        if managed.killDeadline != nil {
+        let exitText = code.map { "exited with status \($0)" } ?? "exited"
+        guard !managed.stopping else {
+            managed.status.message = "\(exitText) while stopping"
             instances[id] = managed
-            finishStop(id)
+            bump()
             return
         }
         // An exit before readiness, or within seconds of starting, means this release cannot run.
@@ -120,11 +98,10 @@ extension Supervisor {
         case .onFailure: restart = code != 0
         case .never: restart = false
         }
-        let exitText = code >= 0 ? "exited with status \(code)" : "exited"
         if restart {
             managed.status.state = .backoff
             managed.status.restarts += 1
-            managed.nextStart = .now + managed.backoff
+            eventSink.yield(.wake(id: id, token: token, at: .now + managed.backoff, reason: .restart))
             managed.status.message = "\(exitText); restarting in \(managed.backoff)"
             managed.backoff = min(managed.backoff * 2, managed.spec.restart.maxBackoff.duration)
         } else {
@@ -136,45 +113,49 @@ extension Supervisor {
         bump()
     }
 
-    /// Forgets a stopped instance.
-    func finishStop(_ id: String) {
-        guard let managed = instances.removeValue(forKey: id) else { return }
-        if let process = managed.process { ProcessControl.signalGroup(process.pid, SIGKILL) }
+    /// Stops the instance's current process (SIGTERM, grace, SIGKILL) and forgets the instance.
+    ///
+    /// Runs in the instance's turn, so no start of the same id interleaves; it holds the process
+    /// handle it began with, so the escalation reaches exactly that process and no later one.
+    func stopNow(_ id: String) async {
+        guard var managed = instances[id] else {
+            files.removeProcess(id)
+            if wanted[id] == nil { files.removeSpec(id) }
+            return
+        }
+        managed.stopping = true
+        managed.status.state = .stopping
+        managed.status.ready = false
+        managed.status.message = "stopping"
+        instances[id] = managed
+        bump()
+        if let process = managed.process {
+            process.signalGroup(SIGTERM)
+            if await !process.waitForExit(timeout: managed.spec.stopGracePeriod.duration) {
+                logger.warning("\(id) did not stop within \(managed.spec.stopGracePeriod); killing it")
+                process.signalGroup(SIGKILL)
+                if await !process.waitForExit(timeout: .seconds(30)) {
+                    logger.error("\(id): pid \(process.pid) is still there 30 s after SIGKILL")
+                }
+            }
+            if !process.isChild { killLeftovers(of: process) }
+            // The group got its SIGKILL when the leader exited; answer once the rest has died too.
+            if !(await ProcessControl.waitForGroupToEnd(process.pid, timeout: .seconds(5))) {
+                logger.error("\(id): processes of group \(process.pid) remain after SIGKILL")
+            }
+        }
+        instances[id] = nil
         files.removeProcess(id)
-        files.removeSpec(id)
+        if wanted[id] == nil { files.removeSpec(id) }
         logger.info("stopped \(id)")
         bump()
     }
 
-    private func inheritedEnvironment() -> [String: String] {
-        let current = ProcessInfo.processInfo.environment
-        var environment: [String: String] = [:]
-        for key in ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "TMPDIR"] {
-            if let value = current[key] { environment[key] = value }
-        }
-        environment["PATH"] = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return environment
-    }
-
-    /// Copy-and-truncate rotation: the instance keeps appending to the same descriptor, which
-    /// survives the agent; a few bytes written between copy and truncate can be lost.
-    private func rotateLogs() {
-        for managed in instances.values {
-            let id = managed.spec.id
-            let path = files.logPath(id)
-            let policy = managed.spec.logs
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                let size = attributes[.size] as? Int, size > policy.maxBytes
-            else { continue }
-            let fileManager = FileManager.default
-            if policy.keepFiles > 0 {
-                try? fileManager.removeItem(atPath: "\(path).\(policy.keepFiles)")
-                for index in stride(from: policy.keepFiles - 1, through: 1, by: -1) {
-                    try? fileManager.moveItem(atPath: "\(path).\(index)", toPath: "\(path).\(index + 1)")
-                }
-                try? fileManager.copyItem(atPath: path, toPath: "\(path).1")
-            }
-            truncate(path, 0)
+    /// Kills what an adopted process left in its group: they carry the marker, and each is
+    /// checked to be that same process before it is signalled.
+    func killLeftovers(of process: ProcessHandle) {
+        for found in ProcessControl.processes(withEnvironmentEntry: marker) where found.group == process.pid {
+            ProcessControl.kill(found.identity, group: found.group, carrying: marker)
         }
     }
 }

@@ -13,32 +13,50 @@ import Glibc
 /// probes it, restarts it with backoff when it exits, and stops it gracefully (SIGTERM,
 /// grace period, SIGKILL of the whole group).
 ///
+/// It is event-driven: a process's exit is noticed by its ``ProcessHandle`` (a thread
+/// blocked in the kernel), restarts and probes are timers, and watchers of
+/// ``waitForChange(after:timeout:)`` are woken by the change itself. An idle agent does nothing.
+///
+/// Starts and stops of one instance id run one after another in arrival order (see
+/// `inTurn`), and each re-checks what is wanted when its turn comes: a stop always
+/// finishes with its process (SIGKILL included) before a later start of the same id runs,
+/// and never touches the process that start creates.
+///
 /// It is crash-safe by construction: `spec.json` is written before a process starts and
-/// removed before it is stopped, `process.json` names the process, and every instance
-/// carries the agent's marker in its environment. ``recover()`` uses the three to adopt
-/// what still runs, restart what is wanted but gone, and kill everything else it started,
-/// so a restarted agent leaves no orphan and no duplicate.
+/// removed before it is stopped, `process.json` names the process (pid, start time, boot),
+/// and every instance carries the agent's marker in its environment. ``recover()`` uses the
+/// three to adopt what still runs, restart what is wanted but gone, and kill everything
+/// else it started, so a restarted agent leaves no orphan and no duplicate.
 public actor Supervisor {
     /// Stable identity of this agent, kept in the state directory across restarts.
     public nonisolated let agentID: String
     /// The environment entry every instance carries (`STEWARD_AGENT_ID=…`).
     public nonisolated let marker: String
-    let files: InstanceFiles
-    let prober: Prober
+    nonisolated let files: InstanceFiles
+    nonisolated let prober: Prober
     let logger: Logger
+    /// What runs (or runs down) on this host.
     var instances: [String: ManagedInstance] = [:]
-    /// Grows on every change that a watcher may care about. It starts from the wall clock in
-    /// microseconds, so a restarted agent never answers with a generation a watcher already saw.
-    public private(set) var generation = UInt64(Date().timeIntervalSince1970 * 1_000_000)
-    var ticks = 0
+    /// What the control plane wants, updated the moment a request arrives; queued work re-checks it.
+    var wanted: [String: InstanceSpec] = [:]
+    /// Per instance id: present while some start or stop holds the turn, with the work waiting for it in order.
+    var turns: [String: [CheckedContinuation<Void, Never>]] = [:]
+    var lastToken: UInt64 = 0
     var recovered = false
-    let tickInterval: Duration = .milliseconds(10)
-    /// While an instance has not yet passed readiness, probe it this often (a startup probe).
-    let startupProbeInterval: Duration = .milliseconds(5)
+    let notifier: ChangeNotifier
+    /// Processes to watch and timers to set, carried out by ``run()``.
+    let events: AsyncStream<SupervisorEvent>
+    let eventSink: AsyncStream<SupervisorEvent>.Continuation
+    /// While an instance has not yet passed readiness, it is probed this often at first …
+    let startupProbeMinimum: Duration = .milliseconds(2)
+    /// … and then every tenth of its age, until that reaches the probe's interval.
+    let startupProbeAgeDivisor = 10
+    let logRotationInterval: Duration = .seconds(2)
 
-    /// Opens (or creates) the agent state in `stateDirectory`.
+    /// Opens (or creates) the agent state in `stateDirectory` (made 0700, its files 0600).
     public init(stateDirectory: String, prober: Prober, logger: Logger = Logger(label: "steward.agent")) throws {
-        try FileManager.default.createDirectory(atPath: stateDirectory + "/instances", withIntermediateDirectories: true)
+        try InstanceFiles.makePrivateDirectory(stateDirectory)
+        try InstanceFiles.makePrivateDirectory(stateDirectory + "/instances")
         let idPath = stateDirectory + "/agent-id"
         if let existing = try? String(contentsOfFile: idPath, encoding: .utf8), !existing.isEmpty {
             agentID = existing.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -46,129 +64,129 @@ public actor Supervisor {
             agentID = "agent-" + UUID().uuidString.lowercased().prefix(8)
             try agentID.write(toFile: idPath, atomically: true, encoding: .utf8)
         }
+        chmod(idPath, 0o600)
         marker = "STEWARD_AGENT_ID=\(agentID)"
-        files = InstanceFiles(stateDirectory: stateDirectory)
+        files = InstanceFiles(stateDirectory: stateDirectory, cipher: try SpecCipher(keyPath: stateDirectory + "/spec.key"))
         self.prober = prober
         self.logger = logger
+        // Starts from the wall clock in microseconds, so a restarted agent never answers with a
+        // generation a watcher already saw.
+        notifier = ChangeNotifier(generation: UInt64(Date().timeIntervalSince1970 * 1_000_000))
+        (events, eventSink) = AsyncStream.makeStream(of: SupervisorEvent.self)
     }
 
     // MARK: API
 
-    /// A snapshot of every wanted instance.
+    /// Grows on every change that a watcher may care about.
+    public nonisolated var generation: UInt64 { notifier.generation }
+
+    /// A snapshot of every instance on this host, with secret values redacted.
     public func snapshot() -> AgentSnapshot {
         AgentSnapshot(
-            agentID: agentID, generation: generation,
-            instances: instances.values.map(\.status).sorted { $0.spec.id < $1.spec.id })
+            agentID: agentID, generation: notifier.generation,
+            instances: instances.values.map { $0.status.redacted() }.sorted { $0.spec.id < $1.spec.id })
     }
 
-    /// The status of one instance.
-    public func status(of id: String) -> InstanceStatus? { instances[id]?.status }
-
-    /// Starts an instance, or returns the running one when the same id is already wanted.
+    /// Returns once the generation is past `generation`, or after `timeout`, or on cancellation.
     ///
-    /// Idempotent: the control plane may repeat a start after its own crash.
+    /// The long poll of the agent API: woken by the change itself, never by polling.
+    public nonisolated func waitForChange(after generation: UInt64, timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.notifier.wait(after: generation) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// The status of one instance, with secret values redacted.
+    public func status(of id: String) -> InstanceStatus? { instances[id]?.status.redacted() }
+
+    /// Starts an instance, or returns the running one when the same id is already running.
+    ///
+    /// Idempotent: the control plane may repeat a start after its own crash. When a stop of the
+    /// same id is in progress, the start waits for it to finish, then starts a fresh process.
+    /// - Returns: the status, with secret values redacted.
     /// - Throws: when the spec cannot be recorded.
     @discardableResult
-    public func ensureRunning(_ spec: InstanceSpec) throws -> InstanceStatus {
-        if let existing = instances[spec.id], existing.killDeadline == nil { return existing.status }
-        try files.writeSpec(spec)  // write ahead: wanted before started
-        let port = spec.port ?? allocatePort()
-        var managed = ManagedInstance(spec: spec, port: port, now: .now)
-        managed.status.message = "starting"
-        instances[spec.id] = managed
-        startProcess(spec.id)
-        bump()
-        return instances[spec.id]?.status ?? managed.status
+    public func ensureRunning(_ spec: InstanceSpec) async throws -> InstanceStatus {
+        if wanted[spec.id] != spec {
+            try files.writeSpec(spec)  // write ahead: wanted before started
+            wanted[spec.id] = spec
+        }
+        return await inTurn(spec.id) {
+            // A stop that arrived after this request wins.
+            guard let wish = wanted[spec.id] else {
+                return InstanceStatus(
+                    spec: spec.redacted(), state: .stopping, port: spec.port ?? 0,
+                    message: "a later stop request cancelled this start")
+            }
+            if let existing = instances[spec.id] { return existing.status.redacted() }
+            instances[spec.id] = ManagedInstance(spec: wish, port: wish.port ?? allocatePort(), token: nextToken())
+            startProcess(spec.id)
+            bump()
+            return instances[spec.id]?.status.redacted()
+                ?? InstanceStatus(spec: wish.redacted(), state: .starting, port: 0)
+        }
     }
 
     /// Stops an instance gracefully and waits until its whole process group is gone.
     ///
     /// Sends SIGTERM to the group, waits up to the grace period, then SIGKILLs the group.
-    /// Works with or without the supervision loop running (it is also used at shutdown).
-    /// - Returns: false when no such instance is wanted.
+    /// Works with or without the supervision loop running (it is also used at shutdown), and
+    /// runs to the end even when the calling task is cancelled.
+    /// - Returns: false when no such instance is wanted or running.
     @discardableResult
     public func stop(_ id: String) async -> Bool {
-        guard var managed = instances[id] else { return false }
+        guard wanted[id] != nil || instances[id] != nil || turns[id] != nil else { return false }
+        wanted[id] = nil
         files.removeSpec(id)  // write ahead: no longer wanted, even if we crash mid-stop
-        if managed.killDeadline == nil {
-            managed.killDeadline = .now + managed.spec.stopGracePeriod.duration
-            managed.status.state = .stopping
-            managed.status.ready = false
-            managed.status.message = "stopping"
-            if let process = managed.process { ProcessControl.signalGroup(process.pid, SIGTERM) }
-            instances[id] = managed
-            bump()
-        }
-        while let current = instances[id] {
-            guard let process = current.process,
-                ProcessControl.reapIfExited(process.pid) == nil, ProcessControl.isRunning(process)
-            else {
-                finishStop(id)
-                break
-            }
-            if let deadline = current.killDeadline, ContinuousClock.now >= deadline {
-                ProcessControl.signalGroup(process.pid, SIGKILL)
-            }
-            if Task.isCancelled {
-                usleep(10_000)  // shutting down: still wait for the group, without the scheduler
-            } else {
-                try? await Task.sleep(for: .milliseconds(10))
-            }
-        }
+        await inTurn(id) { await stopNow(id) }
         return true
     }
 
     /// Stops every instance (used when the agent itself is told to shut down its host).
     public func stopAll() async {
+        let ids = Set(wanted.keys).union(instances.keys)
         await withTaskGroup(of: Void.self) { group in
-            for id in instances.keys { group.addTask { await self.stop(id) } }
+            for id in ids { group.addTask { await self.stop(id) } }
         }
-    }
-
-    /// Reads part of an instance's output log.
-    ///
-    /// - Parameters:
-    ///   - offset: where to start; negative counts back from the end (`-4096` is the last 4 KiB).
-    ///   - limit: the most bytes returned.
-    public func readLog(_ id: String, offset: Int, limit: Int) -> LogChunk? {
-        let path = files.logPath(id)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return FileManager.default.fileExists(atPath: files.directory(id))
-                ? LogChunk(instanceID: id, offset: 0, nextOffset: 0, text: "") : nil
-        }
-        defer { try? handle.close() }
-        let size = Int((try? handle.seekToEnd()) ?? 0)
-        var start = offset < 0 ? max(0, size + offset) : offset
-        if start > size { start = 0 }  // the log was rotated underneath the reader
-        try? handle.seek(toOffset: UInt64(start))
-        let data = (try? handle.read(upToCount: max(0, min(limit, size - start)))) ?? Data()
-        return LogChunk(
-            instanceID: id, offset: start, nextOffset: start + data.count,
-            text: String(decoding: data, as: UTF8.self))
     }
 
     // MARK: The loop
 
     /// Recovers from the state directory, then supervises until cancelled.
     ///
-    /// Instances keep running when the loop ends: an agent that stops (or dies) does not
-    /// take its instances down; the next agent adopts them.
+    /// It waits for events (an exit, a due timer) and does nothing in between. Instances keep
+    /// running when the loop ends: an agent that stops (or dies) does not take its instances
+    /// down; the next agent adopts them.
     public func run() async {
         recoverIfNeeded()
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
-                for job in tick() {
+            group.addTask { await self.rotateLogsPeriodically() }
+            for await event in events {
+                switch event {
+                case .watch(let id, let token, let process):
                     group.addTask {
-                        let result = await self.prober.run(job.check, target: job.target, timeout: job.timeout)
-                        await self.record(result, kind: job.kind, for: job.instanceID, startTicks: job.startTicks)
+                        guard await process.exited() else { return }
+                        await self.processExited(id, token: token)
+                    }
+                case .wake(let id, let token, let instant, let reason):
+                    group.addTask {
+                        do { try await Task.sleep(until: instant) } catch { return }
+                        await self.wake(id, token: token, reason: reason)
                     }
                 }
-                try? await Task.sleep(for: tickInterval)
             }
         }
     }
 
-    func bump() { generation &+= 1 }
+    func bump() { notifier.bump() }
+
+    func nextToken() -> UInt64 {
+        lastToken &+= 1
+        return lastToken
+    }
 
     func allocatePort() -> Int {
         let used = Set(instances.values.map(\.status.port))
