@@ -133,3 +133,26 @@ import Testing
         }
     }
 }
+
+extension EnforcedKeysTests {
+    /// `strategy: rolling` asks for what the deployer does, so it is enforced; any other strategy is warned about.
+    @Test func rollingStrategyIsEnforcedOthersAreNot() throws {
+        func strategyWarnings(_ strategy: String) -> [String] {
+            let text = """
+                version: 1
+                stack: shop
+                services:
+                  api:
+                    command: /bin/true
+                    deploy:
+                      strategy: \(strategy)
+                environments:
+                  development: {}
+                """
+            return Self.analyze(text).warnings.map(\.keyPath).filter { $0.hasSuffix("strategy") }
+        }
+        #expect(strategyWarnings("rolling") == [])
+        #expect(strategyWarnings("canary") == ["services.api.deploy.strategy"])
+        #expect(strategyWarnings("blue-green") == ["services.api.deploy.strategy"])
+    }
+}

@@ -32,7 +32,18 @@ extension StackFile {
             .environment: ["instances", "env"],
         ]
 
+        /// Keys enforced only for some values: what the key asks for is exactly what already happens.
+        static let enforcedValues: [Schema.Key: Set<String>] = [
+            // The deployer rolls; asking for rolling is enforced, blue/green and canary are not yet.
+            Schema.Key(.deploy, "strategy"): ["rolling"]
+        ]
+
         /// Whether Steward acts on `key`.
         static func contains(_ key: Schema.Key) -> Bool { bySection[key.section]?.contains(key.name) ?? false }
+
+        /// Whether Steward acts on `key` set to the scalar `value` (nil for a mapping or a list).
+        static func contains(_ key: Schema.Key, value: String?) -> Bool {
+            contains(key) || value.map { enforcedValues[key]?.contains($0) == true } == true
+        }
     }
 }

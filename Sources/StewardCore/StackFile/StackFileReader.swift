@@ -70,7 +70,9 @@ extension StackFile {
                 let key = Schema.Key(section, entry.name)
                 let keyPath = path.isEmpty ? entry.name : "\(path).\(entry.name)"
                 keysRead.append((key, keyPath))
-                guard !covered, !EnforcedKeys.contains(key), unenforcedPaths.insert(keyPath).inserted else { continue }
+                guard !covered, !EnforcedKeys.contains(key, value: entry.value.scalar?.string),
+                    unenforcedPaths.insert(keyPath).inserted
+                else { continue }
                 warnings.append(
                     Warning(
                         file: file, line: entry.key.mark?.line ?? 1, column: entry.key.mark?.column ?? 1,
