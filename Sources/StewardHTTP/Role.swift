@@ -59,10 +59,10 @@ public struct Caller: Sendable, Equatable {
     /// no environments, the highest role granted for every environment.
     public func role(inEvery environments: [String]) -> Role? {
         guard !environments.isEmpty else { return grants.filter { $0.environment == nil }.map(\.role).max() }
-        var lowest: Role? = .admin
+        var lowest = Role.admin
         for environment in environments {
             guard let role = role(in: environment) else { return nil }
-            lowest = min(lowest!, role)
+            lowest = min(lowest, role)
         }
         return lowest
     }

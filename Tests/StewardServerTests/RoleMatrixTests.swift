@@ -66,6 +66,25 @@ struct RoleMatrixTests {
         }
     }
 
+    /// A route missing from the table is refused even to an admin of every environment (default deny);
+    /// an unknown path still reaches the 404 answer.
+    @Test func routeMissingFromTheTableIsRefused() async throws {
+        let router = Router(context: StewardRequestContext.self)
+        router.add(middleware: BearerAuthMiddleware { _ in Caller(name: "root", grants: [RoleGrant(.admin)]) })
+        router.add(middleware: RolePermissionMiddleware(environments: { ["production"] }, deploymentEnvironment: { _ in nil }))
+        router.get("/api/v1/unlisted") { _, _ in "reached" }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/v1/unlisted", method: .get, headers: [.authorization: "Bearer x"]) { response in
+                #expect(response.status == .forbidden)
+                let message = try APIRoutesTests.decodeError(response.body).message
+                #expect(message == "GET /api/v1/unlisted is not in the permission table, so it is refused to everyone")
+            }
+            try await client.execute(uri: "/api/v1/nothing", method: .get, headers: [.authorization: "Bearer x"]) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+
     /// A refusal says which role is needed in which environment, and what the user has there.
     @Test func refusalNamesRoleAndEnvironment() async throws {
         let fixture = try await AccessFixture()
