@@ -34,8 +34,10 @@ struct UserStoreTests {
     }
 
     /// Removing a user revokes their valid tokens and records the event in the same transaction.
-    @Test func removingAUserRevokesTheirTokens() throws {
-        let log = try EventLog.inMemory()
+    @Test(arguments: Backend.allCases)
+    func removingAUserRevokesTheirTokens(backend: Backend) throws {
+        let fixture = try StoreFixture(backend)
+        let log = fixture.log
         try log.addUser(UserRecord(name: "bob", roles: ["viewer"], createdAt: Date()), event: Self.event("user.added", "user/bob"))
         try log.issueToken(
             id: "tok_1", user: "bob", role: "viewer", tokenHash: Self.hash, createdAt: Date(), expiresAt: nil,
@@ -50,8 +52,10 @@ struct UserStoreTests {
     }
 
     /// A token needs an existing user, a name is unique, and a revoked token cannot be revoked again.
-    @Test func tokenRulesHold() throws {
-        let log = try EventLog.inMemory()
+    @Test(arguments: Backend.allCases)
+    func tokenRulesHold(backend: Backend) throws {
+        let fixture = try StoreFixture(backend)
+        let log = fixture.log
         #expect(throws: StoreError.self) {
             try log.issueToken(
                 id: "tok_1", user: "nobody", role: "viewer", tokenHash: Self.hash, createdAt: Date(), expiresAt: nil,
@@ -75,8 +79,10 @@ struct UserStoreTests {
     }
 
     /// Last use is recorded, at most once a minute, and expiry is decided against the given time.
-    @Test func lastUseAndExpiry() throws {
-        let log = try EventLog.inMemory()
+    @Test(arguments: Backend.allCases)
+    func lastUseAndExpiry(backend: Backend) throws {
+        let fixture = try StoreFixture(backend)
+        let log = fixture.log
         let start = Date(timeIntervalSince1970: 1_790_000_000)
         try log.addUser(UserRecord(name: "bob", roles: ["viewer"], createdAt: start), event: Self.event("user.added", "user/bob"))
         try log.issueToken(
