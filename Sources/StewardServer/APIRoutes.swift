@@ -20,8 +20,13 @@ public enum APIRoutes {
     /// Builds the router: the open routes first, then the token check, then everything else.
     ///
     /// Order is the security boundary: router middleware applies only to routes added after
-    /// it, so the open routes are exactly those registered before ``BearerAuthMiddleware``.
-    public static func router(controlPlane: ControlPlane, metrics: ServerMetrics) -> Router<StewardRequestContext> {
+    /// it, so the open routes are exactly those registered before ``BearerAuthMiddleware``; the
+    /// roles each protected route needs are checked by ``RolePermissionMiddleware`` against
+    /// ``RoutePermissions/table``.
+    /// - Parameter now: the clock that decides token expiry and stamps user and token events.
+    public static func router(
+        controlPlane: ControlPlane, metrics: ServerMetrics, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> Router<StewardRequestContext> {
         let router = Router(context: StewardRequestContext.self)
         let log = controlPlane.log
         let index = RouteIndex()
@@ -29,12 +34,18 @@ public enum APIRoutes {
         router.add(middleware: ErrorBodyMiddleware())
         addOpenRoutes(to: router, controlPlane: controlPlane, metrics: metrics)
 
-        router.add(middleware: BearerAuthMiddleware { hash in try log.token(withHash: hash)?.name })
+        let authenticator = TokenAuthenticator(log: log, now: now)
+        router.add(middleware: BearerAuthMiddleware { hash in try authenticator.caller(forHash: hash) })
         router.add(middleware: RequestBodyPolicyMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(index: index))
+        router.add(
+            middleware: RolePermissionMiddleware(
+                environments: { await controlPlane.state.stack?.environments.map(\.name) ?? [] },
+                deploymentEnvironment: { await controlPlane.state.deployments[$0]?.target.environment }))
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
+        addAccessRoutes(to: api, log: log, now: now)
         index.load(router)
         return router
     }

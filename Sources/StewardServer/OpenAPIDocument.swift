@@ -3,7 +3,7 @@ import Foundation
 /// The OpenAPI 3.1 description of the control plane's API, served at `/api/v1/openapi.json`.
 ///
 /// Operations are declared once in ``operations``; the answers every operation can give
-/// (401 without a token, 400 for a bad parameter, 413/415 for a bad body, 405 for another
+/// (401 without a token, 403 without the role, 400 for a bad parameter, 413/415 for a bad body, 405 for another
 /// method) are added from what the operation declares, so the document says exactly what
 /// the server answers. `OpenAPIDocumentTests` holds the router's routes against it.
 enum OpenAPIDocument {
@@ -109,6 +109,27 @@ enum OpenAPIDocument {
             ],
             responses: [200: "events"], answer: list(object)),
         Operation(method: "get", path: "/api/v1/audit/verify", summary: "Check the hash chain of the log", responses: [200: "report"], answer: object),
+        Operation(method: "get", path: "/api/v1/users", summary: "Users and their roles (admin)", responses: [200: "users"], answer: list(ref("User"))),
+        Operation(
+            method: "post", path: "/api/v1/users", summary: "Add a user with roles per environment (admin)",
+            body: ("application/json", ref("UserRequest"), true),
+            responses: [201: "added", 409: "the name is taken", 422: "a bad name or an unknown role"], answer: ref("User")),
+        Operation(
+            method: "delete", path: "/api/v1/users/{name}", summary: "Remove a user and revoke their tokens (admin)",
+            parameters: [path("name", text)],
+            responses: [200: "removed", 404: "no such user", 409: "it would leave no admin"],
+            answer: ["type": "object", "required": ["user", "revokedTokens"]]),
+        Operation(
+            method: "get", path: "/api/v1/tokens", summary: "Tokens, their state and last use, never their secret (admin)",
+            responses: [200: "tokens"], answer: list(ref("Token"))),
+        Operation(
+            method: "post", path: "/api/v1/tokens", summary: "Create a token for a user; its secret is shown once (admin)",
+            body: ("application/json", ref("TokenRequest"), true),
+            responses: [201: "created", 404: "no such user", 422: "a bad lifetime"],
+            answer: ["type": "object", "required": ["token", "id", "user"]]),
+        Operation(
+            method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke a token (admin)", parameters: [path("id", text)],
+            responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
         ]
     }
 
@@ -146,6 +167,30 @@ enum OpenAPIDocument {
             "properties": ["environment": text, "reason": ["type": "string", "maxLength": 1024]],
         ],
         "AbortRequest": ["type": "object", "properties": ["reason": ["type": "string", "maxLength": 1024]]],
+        "UserRequest": [
+            "type": "object", "required": ["name", "roles"],
+            "properties": [
+                "name": ["type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9._-]+$"],
+                "roles": list(["type": "string", "pattern": "^(viewer|deployer|approver|operator|admin)(@[^,@]+)?$"]),
+            ],
+        ],
+        "User": [
+            "type": "object", "required": ["name", "roles", "createdAt"],
+            "properties": ["name": ["type": "string"], "roles": list(["type": "string"]), "createdAt": ["type": "string"]],
+        ],
+        "TokenRequest": [
+            "type": "object", "required": ["user"],
+            "properties": ["user": text, "expiresIn": ["type": "string", "pattern": "^[1-9][0-9]{0,6}[dhm]$"]],
+        ],
+        "Token": [
+            "type": "object", "required": ["id", "user", "state", "createdAt"],
+            "properties": [
+                "id": ["type": "string"], "user": ["type": "string"],
+                "state": ["type": "string", "enum": ["valid", "expired", "revoked"]],
+                "createdAt": ["type": "string"], "expiresAt": ["type": "string"], "revokedAt": ["type": "string"],
+                "lastUsedAt": ["type": "string"],
+            ],
+        ],
         "Deployment": [
             "type": "object", "required": ["id", "phase"],
             "properties": [
@@ -194,7 +239,7 @@ enum OpenAPIDocument {
             }
         }
         var common: [Int] = [405]
-        if !operation.open { common.append(401) }
+        if !operation.open { common += [401, 403] }  // 403: the caller lacks the role (RoutePermissions)
         if !operation.parameters.isEmpty { common.append(400) }
         if operation.body != nil { common += [400, 413, 415] }
         for status in common where responses[String(status)] == nil {

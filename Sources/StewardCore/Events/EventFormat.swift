@@ -25,6 +25,9 @@ public enum EventFormat {
             "dependency.down": 1,
             "service.stopped": 1,
             "token.created": 1,
+            "token.revoked": 1,
+            "user.added": 1,
+            "user.removed": 1,
             "controlplane.started": 1,
             checkpointType: 1,
         ]

@@ -47,6 +47,14 @@ extension StewardEvent {
             return Encoded(
                 type: "token.created", subject: "token/\(name)",
                 payload: try PayloadCoding.encode(TokenCreatedPayload(name: name, role: role)))
+        case .tokenIssued(let value):
+            return Encoded(type: "token.created", subject: "token/\(value.id)", payload: try PayloadCoding.encode(value))
+        case .tokenRevoked(let value):
+            return Encoded(type: "token.revoked", subject: "token/\(value.token)", payload: try PayloadCoding.encode(value))
+        case .userAdded(let value):
+            return Encoded(type: "user.added", subject: "user/\(value.user)", payload: try PayloadCoding.encode(value))
+        case .userRemoved(let value):
+            return Encoded(type: "user.removed", subject: "user/\(value.user)", payload: try PayloadCoding.encode(value))
         case .controlPlaneStarted(let value):
             return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
         case .checkpoint(let value):
@@ -126,6 +134,14 @@ extension StewardEvent {
             return .deploymentFinished(try PayloadCoding.decode(DeploymentFinishedPayload.self, from: payload).finished(phase))
         case "service.stopped":
             return .serviceStopped(try PayloadCoding.decode(ServiceStopped.self, from: payload))
+        case "token.created" where (try? PayloadCoding.decode(UserField.self, from: payload))?.user != nil:
+            return .tokenIssued(try PayloadCoding.decode(TokenIssued.self, from: payload))
+        case "token.revoked":
+            return .tokenRevoked(try PayloadCoding.decode(TokenRevoked.self, from: payload))
+        case "user.added":
+            return .userAdded(try PayloadCoding.decode(UserAdded.self, from: payload))
+        case "user.removed":
+            return .userRemoved(try PayloadCoding.decode(UserRemoved.self, from: payload))
         case "token.created":
             let value = try PayloadCoding.decode(TokenCreatedPayload.self, from: payload)
             return .tokenCreated(name: value.name, role: value.role)
@@ -151,6 +167,9 @@ extension StewardEvent {
         }
         throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no decoder for '\(type)'"))
     }
+
+    /// The `user` field of a `token.created` payload: present since tokens belong to users.
+    private struct UserField: Decodable { var user: String? }
 
     /// A short, readable account of a decoding error: the key path and what was wrong.
     private static func describe(_ error: any Error) -> String {

@@ -28,6 +28,14 @@ public enum StewardEvent: Sendable, Equatable {
     case dependencyObserved(DependencyObservation)
     /// An API token was created (its secret is never in the log).
     case tokenCreated(name: String, role: String)
+    /// A token was created for a user (`token.created` with `user` and `expires`; its secret is never in the log).
+    case tokenIssued(TokenIssued)
+    /// A token was revoked.
+    case tokenRevoked(TokenRevoked)
+    /// A user was added with roles.
+    case userAdded(UserAdded)
+    /// A user was removed, and their tokens revoked.
+    case userRemoved(UserRemoved)
     /// The control plane started and resumed from the log.
     case controlPlaneStarted(ControlPlaneStarted)
     /// The folded state up to an event, so start-up need not fold the whole history.

@@ -11,6 +11,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1-events", migrate: v1Events)
         migrator.registerMigration("v1-tokens", migrate: v1Tokens)
         migrator.registerMigration("v1-settings", migrate: v1Settings)
+        migrator.registerMigration("v2-users", migrate: v2Users)
         return migrator
     }
 
@@ -119,6 +120,33 @@ enum StoreMigrations {
                     key TEXT PRIMARY KEY NOT NULL CHECK (length(key) > 0),
                     value TEXT NOT NULL
                 ) STRICT;
+                """
+        )
+    }
+
+    /// Users with roles per environment; tokens belong to a user and gain expiry, revocation and last use.
+    ///
+    /// `roles` is the user's grants as text, `ROLE` or `ROLE@ENV` separated by commas. Every token
+    /// that existed before becomes the token of a user of the same name with the token's role
+    /// (the first start's `admin` token becomes user `admin`'s).
+    private static func v2Users(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE users (
+                    name TEXT PRIMARY KEY NOT NULL
+                        CONSTRAINT user_name_is_one_nonempty_line
+                        CHECK (length(name) > 0 AND instr(name, char(10)) = 0 AND instr(name, char(13)) = 0),
+                    roles TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) STRICT;
+
+                ALTER TABLE tokens ADD COLUMN user_name TEXT;
+                ALTER TABLE tokens ADD COLUMN expires_at INTEGER;
+                ALTER TABLE tokens ADD COLUMN revoked_at INTEGER;
+                ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
+
+                INSERT OR IGNORE INTO users (name, roles, created_at) SELECT name, role, created_at FROM tokens;
+                UPDATE tokens SET user_name = name;
                 """
         )
     }

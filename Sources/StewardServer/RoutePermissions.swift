@@ -1,0 +1,69 @@
+import StewardHTTP
+
+/// Who may call each route of the control plane's API: the one table of permissions.
+///
+/// Every protected route (`METHOD /path/{parameter}`, as `Router.routes` names it) maps to the
+/// lowest role it needs and to where the environment it acts on comes from. A route missing
+/// from the table is refused to everyone (default deny), and a test holds the table against the
+/// router's routes, so a new route cannot ship without a line here.
+///
+/// The environment rule: the role is needed in the request's environment when the route names
+/// one (``Permission/Source``); when the route names none, or the request leaves it out or it
+/// cannot be found (an unknown deployment, a body that is not JSON), the role is needed in
+/// **every** environment of the stack. A role granted without `@ENV` counts in every
+/// environment, so a global `viewer` reads everything while `viewer@staging` alone reads only
+/// what is scoped to staging. With no stack loaded, only roles granted without `@ENV` count.
+public enum RoutePermissions {
+    /// The lowest role a route needs and where its environment comes from.
+    public struct Permission: Sendable, Equatable {
+        /// Where a request names its environment.
+        public enum Source: Sendable, Equatable {
+            /// Nowhere: the role is needed in every environment.
+            case none
+            /// The string field `environment` of the JSON body.
+            case body
+            /// The query parameter `environment`.
+            case query
+            /// The environment of the deployment whose id is this path parameter.
+            case deployment(parameter: String)
+        }
+
+        public var role: Role
+        public var environment: Source
+
+        public init(_ role: Role, _ environment: Source = .none) {
+            self.role = role
+            self.environment = environment
+        }
+    }
+
+    /// The permission of every protected route, by `METHOD /path/template`.
+    public static let table: [String: Permission] = [
+        // Reads: viewer.
+        "GET /api/v1/status": .init(.viewer),
+        "GET /api/v1/stack": .init(.viewer),
+        "GET /api/v1/services": .init(.viewer),
+        "GET /api/v1/services/{name}": .init(.viewer),
+        "GET /api/v1/environments": .init(.viewer),
+        "GET /api/v1/releases": .init(.viewer, .query),
+        "GET /api/v1/deployments": .init(.viewer),
+        "GET /api/v1/deployments/{id}": .init(.viewer, .deployment(parameter: "id")),
+        "GET /api/v1/instances": .init(.viewer, .query),
+        "GET /api/v1/events": .init(.viewer),
+        "GET /api/v1/audit/verify": .init(.viewer),
+        "GET /api/v1/services/{name}/logs": .init(.viewer, .query),
+        // Changing what runs: deployer.
+        "POST /api/v1/deployments": .init(.deployer, .body),
+        "POST /api/v1/rollbacks": .init(.deployer, .body),
+        "POST /api/v1/deployments/{id}/abort": .init(.deployer, .deployment(parameter: "id")),
+        "POST /api/v1/services/{name}/stop": .init(.deployer, .body),
+        // The stack, users and tokens: admin.
+        "PUT /api/v1/stack": .init(.admin),
+        "GET /api/v1/users": .init(.admin),
+        "POST /api/v1/users": .init(.admin),
+        "DELETE /api/v1/users/{name}": .init(.admin),
+        "GET /api/v1/tokens": .init(.admin),
+        "POST /api/v1/tokens": .init(.admin),
+        "DELETE /api/v1/tokens/{id}": .init(.admin),
+    ]
+}

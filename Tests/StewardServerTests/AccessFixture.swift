@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import StewardCore
+import StewardHTTP
+import StewardOps
+import StewardRuntime
+import StewardServer
+import StewardStore
+import StewardTesting
+import Synchronization
+
+/// A control plane in which every route of the API has a request that succeeds for a caller
+/// with enough rights: `api` serves release 2 in production (so it can be rolled back and
+/// stopped), `web` has a deployment in progress there (to read and abort), the agent reports an
+/// `api` instance (whose log it serves), and user `carol` has token `tok_carol` (to remove and revoke).
+struct AccessFixture {
+    static let stackText = """
+        version: 1
+        stack: shop
+        services:
+          api:
+            command: /bin/true
+            readiness:
+              http:
+                path: /healthz
+          web:
+            command: /bin/true
+            readiness:
+              http:
+                path: /healthz
+        environments:
+          development: {}
+          production: {}
+        """
+
+    let log: EventLog
+    let controlPlane: ControlPlane
+    let application: Application<RouterResponder<StewardRequestContext>>
+    /// The deployment of `web` in production that is still running.
+    let activeDeployment: Int
+    /// The clock the router reads (token expiry); tests move it.
+    let clock: TestClock
+
+    /// A settable wall clock for token expiry.
+    final class TestClock: Sendable {
+        private let time = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+        var now: Date { time.withLock { $0 } }
+        func advance(by seconds: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    /// - Parameter agentURL: a fake agent that serves instance logs (see ``fakeAgent()``).
+    init(agentURL: String = "http://127.0.0.1:9") async throws {
+        log = try EventLog.inMemory()
+        guard case .success(let stack) = StackFile.parse(Self.stackText, file: "steward.yaml") else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        try Self.seed(log, stack: stack)
+        controlPlane = try ControlPlane(log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), baseDirectory: "/tmp")
+        let web = try await controlPlane.deploy(
+            service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
+        activeDeployment = web.id
+        guard let spec = stack.effectiveService("api", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
+        let instance = InstanceSpec(
+            id: "api-production-r2-0", service: "api", environment: "production", release: 2, version: "2.0.0",
+            command: spec.command)
+        await controlPlane.observe(
+            AgentSnapshot(agentID: "a1", generation: 1, instances: [InstanceStatus(spec: instance, state: .running, port: 20000)]))
+        try Self.addUser(log, "root", roles: ["admin"])
+        try Self.addUser(log, "carol", roles: ["viewer"])
+        try Self.issue(log, id: "tok_carol", user: "carol", secret: "stw_carol")
+        let clock = TestClock()
+        self.clock = clock
+        application = Application(
+            router: APIRoutes.router(controlPlane: controlPlane, metrics: ServerMetrics(), now: { clock.now }))
+    }
+
+    /// A fake agent that serves any instance log and never answers anything else.
+    static func fakeAgent() throws -> TestHTTPServer {
+        try TestHTTPServer.start { request in
+            guard request.path.contains("/log?") else { return nil }
+            return TestHTTPResponse(
+                status: 200, body: #"{"instanceID":"api-production-r2-0","offset":0,"nextOffset":3,"text":"hi\n"}"#)
+        }
+    }
+
+    /// The stack, then two successful deployments of `api` to production (releases 1 and 2).
+    static func seed(_ log: EventLog, stack: StackSpec) throws {
+        var state = StackState()
+        var events: [StewardEvent] = [.stackApplied(StackApplied(spec: stack, digest: "d1", file: "steward.yaml"))]
+        state.apply(events[0])
+        let target = ServiceEnvironment(service: "api", environment: "production")
+        guard let spec = stack.effectiveService("api", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
+        let time = Date(timeIntervalSince1970: 1_780_000_000)
+        for version in ["1.0.0", "2.0.0"] {
+            let release = Release(
+                number: state.nextReleaseNumber, service: "api", environment: "production", version: version,
+                overrides: [:], spec: spec, createdAt: time, createdBy: "root")
+            let current = state.currentRelease(for: target)
+            let deployment = Deployment(
+                id: state.nextDeploymentID, kind: .deploy, target: target, release: release.number,
+                previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [], newInstances: release.instanceIDs,
+                batchSize: release.spec.deploy.maxSurge, readinessTimeout: release.spec.deploy.readinessTimeout,
+                requestedBy: "root", createdAt: time)
+            let finished = DeploymentFinished(
+                id: deployment.id, target: target, release: release.number, phase: .succeeded, reason: "ready", at: time)
+            for event in [StewardEvent.releaseCreated(release), .deploymentCreated(deployment), .deploymentFinished(finished)] {
+                state.apply(event)
+                events.append(event)
+            }
+        }
+        try log.append(events.map { event in
+            let encoded = try event.encoded()
+            return NewEvent(type: encoded.type, subject: encoded.subject, actor: "root", time: time, payload: encoded.payload)
+        })
+    }
+
+    static func addUser(_ log: EventLog, _ name: String, roles: [String]) throws {
+        let encoded = try StewardEvent.userAdded(UserAdded(user: name, roles: roles)).encoded()
+        try log.addUser(
+            UserRecord(name: name, roles: roles, createdAt: Date()),
+            event: NewEvent(type: encoded.type, subject: encoded.subject, actor: "test", time: Date(), payload: encoded.payload))
+    }
+
+    static func issue(_ log: EventLog, id: String, user: String, secret: String, expires: Date? = nil) throws {
+        let encoded = try StewardEvent.tokenIssued(TokenIssued(id: id, role: "", user: user, expires: expires)).encoded()
+        try log.issueToken(
+            id: id, user: user, role: "-", tokenHash: TokenHash.of(secret), createdAt: Date(), expiresAt: expires,
+            event: NewEvent(type: encoded.type, subject: encoded.subject, actor: "test", time: Date(), payload: encoded.payload))
+    }
+
+    /// Adds a user with these roles and a token for them; returns the token.
+    func caller(_ name: String, roles: [String], expires: Date? = nil) throws -> String {
+        try Self.addUser(log, name, roles: roles)
+        let secret = TokenHash.mint()
+        try Self.issue(log, id: "tok_\(name)", user: name, secret: secret, expires: expires)
+        return secret
+    }
+
+    /// One request for every protected route, built to succeed for a caller who may make it.
+    func requests() -> [String: (path: String, body: String?, contentType: String)] {
+        let json = "application/json"
+        let id = activeDeployment
+        return [
+            "GET /api/v1/status": ("/api/v1/status", nil, json),
+            "GET /api/v1/stack": ("/api/v1/stack", nil, json),
+            "GET /api/v1/services": ("/api/v1/services", nil, json),
+            "GET /api/v1/services/{name}": ("/api/v1/services/api", nil, json),
+            "GET /api/v1/environments": ("/api/v1/environments", nil, json),
+            "GET /api/v1/releases": ("/api/v1/releases?environment=production", nil, json),
+            "GET /api/v1/deployments": ("/api/v1/deployments", nil, json),
+            "GET /api/v1/deployments/{id}": ("/api/v1/deployments/\(id)", nil, json),
+            "GET /api/v1/instances": ("/api/v1/instances?environment=production", nil, json),
+            "GET /api/v1/events": ("/api/v1/events", nil, json),
+            "GET /api/v1/audit/verify": ("/api/v1/audit/verify", nil, json),
+            "GET /api/v1/services/{name}/logs": ("/api/v1/services/api/logs?environment=production", nil, json),
+            "POST /api/v1/deployments": (
+                "/api/v1/deployments", #"{"service":"api","environment":"production","version":"3.0.0"}"#, json
+            ),
+            "POST /api/v1/rollbacks": ("/api/v1/rollbacks", #"{"service":"api","environment":"production"}"#, json),
+            "POST /api/v1/deployments/{id}/abort": ("/api/v1/deployments/\(id)/abort", nil, json),
+            "POST /api/v1/services/{name}/stop": ("/api/v1/services/api/stop", #"{"environment":"production"}"#, json),
+            "PUT /api/v1/stack": ("/api/v1/stack", Self.stackText, "application/yaml"),
+            "GET /api/v1/users": ("/api/v1/users", nil, json),
+            "POST /api/v1/users": ("/api/v1/users", #"{"name":"dave","roles":["viewer"]}"#, json),
+            "DELETE /api/v1/users/{name}": ("/api/v1/users/carol", nil, json),
+            "GET /api/v1/tokens": ("/api/v1/tokens", nil, json),
+            "POST /api/v1/tokens": ("/api/v1/tokens", #"{"user":"carol","expiresIn":"30d"}"#, json),
+            "DELETE /api/v1/tokens/{id}": ("/api/v1/tokens/tok_carol", nil, json),
+        ]
+    }
+}
