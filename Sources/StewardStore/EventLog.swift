@@ -58,7 +58,7 @@ public final class EventLog: Sendable {
     /// Opens the log stored at `path`, creating the file and its directories if needed.
     ///
     /// The file is opened in WAL mode with `synchronous = FULL`, so an appended event survives a
-    /// power loss as soon as ``append(_:)`` returns (DESIGN.md, "Write ahead"). Pending migrations run.
+    /// power loss as soon as ``append(_:)`` returns (docs/design.md, rule 2 "Write ahead"). Pending migrations run.
     ///
     /// - Parameter path: The database file's path.
     /// - Returns: The open log.

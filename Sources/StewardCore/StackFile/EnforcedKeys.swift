@@ -3,7 +3,7 @@
 /// Every other key of the schema (`StackFileSchema.swift`) is parsed and validated, but
 /// nothing carries it out yet; a file that sets one gets a positioned warning ("`KEY` is
 /// parsed but not enforced by this version"), so nobody believes a control is in place that
-/// is not (DESIGN.md principle 7). Keys under an unenforced key get no warning of their own:
+/// is not (docs/design.md, rule 4). Keys under an unenforced key get no warning of their own:
 /// the one on the section says it all.
 ///
 /// When an engine starts enforcing a key, add it here in the same change; the tests hold
