@@ -35,6 +35,7 @@ public enum APIRoutes {
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
+        addSecretRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }

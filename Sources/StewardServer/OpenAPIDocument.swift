@@ -109,6 +109,32 @@ enum OpenAPIDocument {
             ],
             responses: [200: "events"], answer: list(object)),
         Operation(method: "get", path: "/api/v1/audit/verify", summary: "Check the hash chain of the log", responses: [200: "report"], answer: object),
+        ] + secretOperations
+    }
+
+    /// The secrets vault's operations: values go in request bodies and never come back.
+    static var secretOperations: [Operation] {
+        let name = path("name", ["type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$", "minLength": 1, "maxLength": 128])
+        return [
+        Operation(
+            method: "get", path: "/api/v1/secrets", summary: "Secrets of the vault: names, versions, who set them and when (never values)",
+            parameters: [query("environment", text)], responses: [200: "secrets"], answer: list(ref("Secret"))),
+        Operation(
+            method: "put", path: "/api/v1/secrets/{name}", summary: "Store a new version of a secret (the value in the body only)",
+            parameters: [name], body: ("application/json", ref("SecretRequest"), true),
+            responses: [200: "stored", 404: "unknown environment", 422: "the name, value or environment cannot be stored"],
+            answer: ref("Secret")),
+        Operation(
+            method: "post", path: "/api/v1/secrets/{name}/rotate",
+            summary: "Store a new version of an existing secret; with restart, roll every service that reads it",
+            parameters: [name], body: ("application/json", ref("SecretRotateRequest"), true),
+            responses: [200: "rotated", 404: "no such secret, or unknown environment", 422: "the name, value or environment cannot be stored"],
+            answer: ["type": "object", "required": ["secret"], "properties": ["secret": ref("Secret"), "restart": object]]),
+        Operation(
+            method: "delete", path: "/api/v1/secrets/{name}", summary: "Delete every version of a secret in one scope",
+            parameters: [name, query("environment", text)],
+            responses: [200: "removed", 404: "no such secret", 422: "not a secret's name, or an environment that cannot hold secrets"],
+            answer: ref("Secret")),
         ]
     }
 
@@ -146,6 +172,24 @@ enum OpenAPIDocument {
             "properties": ["environment": text, "reason": ["type": "string", "maxLength": 1024]],
         ],
         "AbortRequest": ["type": "object", "properties": ["reason": ["type": "string", "maxLength": 1024]]],
+        "SecretRequest": [
+            "type": "object", "required": ["value"],
+            "properties": ["value": ["type": "string", "minLength": 1, "maxLength": 65536], "environment": text],
+        ],
+        "SecretRotateRequest": [
+            "type": "object", "required": ["value"],
+            "properties": [
+                "value": ["type": "string", "minLength": 1, "maxLength": 65536], "environment": text,
+                "restart": ["type": "boolean"],
+            ],
+        ],
+        "Secret": [
+            "type": "object", "required": ["name", "version", "versions", "setBy", "setAt"],
+            "properties": [
+                "name": ["type": "string"], "environment": ["type": "string"], "version": ["type": "integer"],
+                "versions": ["type": "integer"], "setBy": ["type": "string"], "setAt": ["type": "string"],
+            ],
+        ],
         "Deployment": [
             "type": "object", "required": ["id", "phase"],
             "properties": [

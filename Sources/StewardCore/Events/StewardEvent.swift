@@ -28,6 +28,8 @@ public enum StewardEvent: Sendable, Equatable {
     case dependencyObserved(DependencyObservation)
     /// An API token was created (its secret is never in the log).
     case tokenCreated(name: String, role: String)
+    /// A secret of the vault was set, rotated or removed (never its value).
+    case secretChanged(SecretChanged)
     /// The control plane started and resumed from the log.
     case controlPlaneStarted(ControlPlaneStarted)
     /// The folded state up to an event, so start-up need not fold the whole history.

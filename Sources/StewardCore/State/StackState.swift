@@ -54,7 +54,7 @@ public struct StackState: Sendable, Equatable {
             instances[observation.instanceID] = observation
         case .dependencyObserved(let observation):
             dependencies[observation.name] = observation
-        case .tokenCreated, .controlPlaneStarted, .checkpoint:
+        case .tokenCreated, .secretChanged, .controlPlaneStarted, .checkpoint:
             break
         }
     }
