@@ -18,6 +18,18 @@ public struct SecretRequest: Codable, Sendable {
         self.environment = environment
         self.restart = restart
     }
+
+    enum CodingKeys: String, CodingKey {
+        case value, environment, restart
+    }
+
+    /// Reads the body; an optional field is absent or of its type, never `null` (as documented).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        value = try container.decode(String.self, forKey: .value)
+        environment = container.contains(.environment) ? try container.decode(String.self, forKey: .environment) : nil
+        restart = container.contains(.restart) ? try container.decode(Bool.self, forKey: .restart) : nil
+    }
 }
 
 /// The answer of `POST /api/v1/secrets/{name}/rotate`: the secret's new version and, with

@@ -99,6 +99,7 @@ struct SecretRoutesTests {
             (.put, "/api/v1/secrets/X", #"{"value":""}"#, .unprocessableContent, "must not be empty"),
             (.put, "/api/v1/secrets/X", #"{"value":"\u0000zz"}"#, .unprocessableContent, "NUL byte"),
             (.put, "/api/v1/secrets/X", #"{"environment":"development"}"#, .badRequest, "missing field 'value'"),
+            (.put, "/api/v1/secrets/X", #"{"value":"x","environment":null}"#, .badRequest, "'environment' is null"),
             (.put, "/api/v1/secrets/X", #"{"value":"x","environment":"moon"}"#, .notFound, "unknown environment 'moon'"),
             (.post, "/api/v1/secrets/X/rotate", #"{"value":"x"}"#, .notFound, "no secret X for every environment"),
             (.delete, "/api/v1/secrets/X?environment=production", nil, .notFound, "no secret X for environment production"),
