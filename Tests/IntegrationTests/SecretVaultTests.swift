@@ -158,7 +158,8 @@ struct SecretVaultTests {
     }
 
     /// `rotate --restart --wait` rolls the service that reads the secret: its instances end up
-    /// with the new value, through a rolling deployment of the same version.
+    /// with the new value, through a rolling deployment of the same version, and the ready count
+    /// (sampled from `/api/v1/status` all along) never drops below what it was.
     @Test func rotateRestartRollsTheUsers() async throws {
         let cluster = try await StewardCluster.start(webEnvironment: ["JWT_KEY": "${secret:JWT_KEY}"])
         defer { cluster.shutdown() }
@@ -172,7 +173,23 @@ struct SecretVaultTests {
             #expect(String(decoding: environ, as: UTF8.self).contains("JWT_KEY=\(first)"))
         }
 
-        let rotated = try await Self.run(["secret", "rotate", "JWT_KEY", "--restart", "--wait"] + client, stdin: second)
+        // Every ready instance serves, whichever release it runs (status' `ready` counts the current release only).
+        let readyBefore = try #require(try await cluster.webStatus()).instances.filter(\.ready).count
+        #expect(readyBefore == 2)
+        async let rotation = Self.run(["secret", "rotate", "JWT_KEY", "--restart", "--wait"] + client, stdin: second)
+        var lowest = readyBefore, samples = 0
+        var sawNewRelease = false
+        // Sample until the rotation's deployment has finished (or the deadline passes).
+        try await eventually(timeout: .seconds(60), pollEvery: .milliseconds(20), "the restart to finish") {
+            guard let status = try await cluster.webStatus() else { return false }
+            let ready = status.instances.filter(\.ready).count
+            lowest = min(lowest, ready)
+            samples += 1
+            if (status.release ?? 0) > 1 { sawNewRelease = true }
+            return sawNewRelease && ready == readyBefore && status.instances.allSatisfy { $0.release > 1 }
+        }
+        let rotated = try await rotation
+        #expect(lowest >= readyBefore, "ready instances dropped to \(lowest) during the restart (\(samples) samples)")
         #expect(rotated.status == 0, "\(rotated.standardOutput)\(rotated.standardError)\n\(cluster.logs())")
         #expect(rotated.standardOutput.contains("secret JWT_KEY rotated for every environment: version 2"))
         #expect(rotated.standardOutput.contains("succeeded"))
