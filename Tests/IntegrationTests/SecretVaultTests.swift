@@ -99,13 +99,21 @@ struct SecretVaultTests {
         #expect(table.standardOutput.contains("development"))
         #expect(!(listed.standardOutput + table.standardOutput).contains(value))
 
+        let valueFile = try TemporaryDirectory(prefix: "steward-secret-file")
+        defer { valueFile.remove() }
+        try "from-file\n".write(toFile: valueFile.path + "/value", atomically: true, encoding: .utf8)
+        let fromFile = try await Self.run(["secret", "set", "FILE_KEY", "--from-file", valueFile.path + "/value"] + client)
+        #expect(fromFile.standardOutput == "secret FILE_KEY set for every environment: version 1\n", "\(fromFile.standardError)")
+        let removedFile = try await Self.run(["secret", "remove", "FILE_KEY"] + client)
+        #expect(removedFile.status == 0)
+
         let removed = try await Self.run(["secret", "remove", "API_KEY", "--env", "development"] + client)
         #expect(removed.standardOutput == "secret API_KEY removed for development (1 version(s))\n", "\(removed.standardError)")
         let missing = try await Self.run(["secret", "rotate", "NOPE"] + client, stdin: "x")
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("no secret NOPE for every environment (HTTP 404)"))
         let types = try await cluster.events(type: "secret.").map(\.type)
-        #expect(types == ["secret.set", "secret.set", "secret.rotated", "secret.removed"])
+        #expect(types == ["secret.set", "secret.set", "secret.rotated", "secret.set", "secret.removed", "secret.removed"])
     }
 
     /// A canary set with `steward secret set` (stdin) reaches the instance's environment and
