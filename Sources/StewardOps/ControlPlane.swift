@@ -9,7 +9,7 @@ public import StewardStore
 /// Every request and every observation becomes events appended to the ``EventLog`` and
 /// applied to ``state``; only then do effects run (as jobs, outside the actor). Deployment
 /// decisions come from ``Deployment/handle(_:)``; this type only carries them out and
-/// feeds back what happened. After a restart, ``init(log:agent:secrets:baseDirectory:logger:)``
+/// feeds back what happened. After a restart, ``init(log:agent:secrets:vault:baseDirectory:prober:logger:)``
 /// replays the log and ``run()`` resumes unfinished deployments from where they stopped.
 public actor ControlPlane {
     /// Work that runs outside the actor: talking to agents, waiting for deadlines.
@@ -27,6 +27,8 @@ public actor ControlPlane {
     /// When the agent last answered; nil while unreachable.
     public internal(set) var agentReachable = false
     let secrets: SecretSource
+    /// The secrets vault, when this control plane has one (``setSecret(_:environment:value:actor:)``…).
+    public nonisolated let vault: SecretVault?
     public nonisolated let baseDirectory: String
     let logger: Logger
     let prober: Prober
@@ -41,13 +43,19 @@ public actor ControlPlane {
     var onAppend: (@Sendable (EventRecord) -> Void)?
 
     /// Opens the control plane over a log, replaying it into ``state``.
+    ///
+    /// - Parameters:
+    ///   - secrets: Where `${secret:NAME}` values come from; by default the vault when there is
+    ///     one, then `STEWARD_SECRET_NAME` (``SecretSource/vault(_:fallback:)``).
+    ///   - vault: The secrets vault over the same store, if any.
     public init(
-        log: EventLog, agent: AgentClient, secrets: SecretSource = .environment(), baseDirectory: String,
-        prober: Prober = Prober(), logger: Logger = Logger(label: "steward.controlplane")
+        log: EventLog, agent: AgentClient, secrets: SecretSource? = nil, vault: SecretVault? = nil,
+        baseDirectory: String, prober: Prober = Prober(), logger: Logger = Logger(label: "steward.controlplane")
     ) throws {
         self.log = log
         self.agent = agent
-        self.secrets = secrets
+        self.vault = vault
+        self.secrets = secrets ?? vault.map { SecretSource.vault($0) } ?? .environment()
         self.baseDirectory = baseDirectory
         self.logger = logger
         self.prober = prober

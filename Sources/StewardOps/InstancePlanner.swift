@@ -35,19 +35,17 @@ public struct InstancePlanner: Sendable {
             case .environment: return release.environment
             case .instance: return id
             case .secret(let name):
-                guard let value = secrets.value(of: name) else {
-                    throw Failure(description: "secret \(name) is not set (set STEWARD_SECRET_\(name) for the control plane)")
-                }
-                return value
+                return try secret(name, environment: release.environment)
             case .dependencyURL(let name):
                 // The release's own snapshot first: a restored old release runs with what it ran with.
                 if let url = release.dependencyURLs[name] {
-                    return try resolveDependencyURL(DependencySpec(name: name, kind: .http, url: url))
+                    return try resolveDependencyURL(
+                        DependencySpec(name: name, kind: .http, url: url), environment: release.environment)
                 }
                 guard let dependency = stack.dependency(named: name) else {
                     throw Failure(description: "dependency '\(name)' is not declared in the stack")
                 }
-                return try resolveDependencyURL(dependency)
+                return try resolveDependencyURL(dependency, environment: release.environment)
             case .servicePort(let name):
                 guard let port = stack.service(named: name)?.port else {
                     throw Failure(description: "service '\(name)' has no port")
@@ -94,19 +92,64 @@ public struct InstancePlanner: Sendable {
     }
 
     /// A dependency's URL with its secrets filled in.
-    public func resolveDependencyURL(_ dependency: DependencySpec) throws -> String {
+    ///
+    /// - Parameter environment: Whose secrets: an instance's environment, or nil outside any
+    ///   (the control plane's own dependency probes), which reads only every-environment values.
+    public func resolveDependencyURL(_ dependency: DependencySpec, environment: String? = nil) throws -> String {
         try Interpolation.resolve(dependency.url) { reference in
             guard case .secret(let name) = reference else {
                 throw Failure(description: "dependency '\(dependency.name)' may only reference secrets")
             }
-            guard let value = secrets.value(of: name) else {
-                throw Failure(description: "secret \(name) is not set (set STEWARD_SECRET_\(name) for the control plane)")
-            }
-            return value
+            return try secret(name, environment: environment)
         }
+    }
+
+    /// The value of `${secret:NAME}` in an environment.
+    ///
+    /// - Throws: ``Failure`` naming the secret when it is set nowhere or cannot be read.
+    func secret(_ name: String, environment: String?) throws -> String {
+        let value: String?
+        do {
+            value = try secrets.value(of: name, environment: environment)
+        } catch {
+            throw Failure(description: "secret \(name) cannot be read: \(error)")
+        }
+        guard let value else {
+            let scope = environment.map { " --env \($0)" } ?? ""
+            throw Failure(
+                description: "secret \(name) is not set (`steward secret set \(name)\(scope)`, "
+                    + "or set STEWARD_SECRET_\(name) for the control plane)")
+        }
+        return value
     }
 
     private func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
     }
+}
+
+extension InstancePlanner {
+    /// The names of the secrets an instance of `release` reads, directly or through a dependency URL.
+    ///
+    /// Found by planning the release's first instance with a source that records every name it is
+    /// asked for, so it is exactly what ``instanceSpec(_:of:)`` resolves.
+    public func secretsUsed(by release: Release) -> Set<String> {
+        let asked = AskedNames()
+        var recording = self
+        recording.secrets = .scoped { name, _ in
+            asked.insert(name)
+            return "-"
+        }
+        _ = try? recording.instanceSpec(release.instanceID(0), of: release)
+        return asked.names
+    }
+}
+
+/// The names a recording ``SecretSource`` was asked for.
+private final class AskedNames: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Set<String> = []
+
+    func insert(_ name: String) { lock.withLock { _ = stored.insert(name) } }
+    var names: Set<String> { lock.withLock { stored } }
 }

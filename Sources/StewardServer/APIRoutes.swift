@@ -46,6 +46,7 @@ public enum APIRoutes {
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
         addAccessRoutes(to: api, log: log, now: now)
+        addSecretRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }

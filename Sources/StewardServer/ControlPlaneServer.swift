@@ -18,10 +18,14 @@ public struct ControlPlaneServer: Sendable {
 
     /// Opens the store in `dataDirectory`, loads the stack and builds the API server.
     ///
+    /// The secrets vault's key comes from `STEWARD_VAULT_KEY` in `environment` (base64) or from
+    /// `DATA/vault.key`, created with mode 0600 on first start.
+    ///
     /// - Throws: ``StackLoader/Failure`` for a bad stack file, or a store error; nothing
     ///   is written before the stack file validated.
     public init(
         dataDirectory: String, stackPath: String, agent: AgentClient, host: String, port: Int,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "steward.server")
     ) throws {
         let loaded = try StackLoader.load(stackPath)
@@ -29,9 +33,11 @@ public struct ControlPlaneServer: Sendable {
         try PrivateFiles.prepareDirectory(dataDirectory)
         let log = try EventLog.open(path: dataDirectory + "/steward.db")
         createdAdminToken = try AdminToken.ensure(log: log, dataDirectory: dataDirectory)
+        let vault = try Self.openVault(log: log, dataDirectory: dataDirectory, environment: environment, logger: logger)
         try PrivateFiles.restrictFiles(in: dataDirectory)
         let baseDirectory = (loaded.path as NSString).deletingLastPathComponent
-        let controlPlane = try ControlPlane(log: log, agent: agent, baseDirectory: baseDirectory, logger: logger)
+        let controlPlane = try ControlPlane(
+            log: log, agent: agent, vault: vault, baseDirectory: baseDirectory, logger: logger)
         self.controlPlane = controlPlane
         let metrics = ServerMetrics()
         let router = APIRoutes.router(controlPlane: controlPlane, metrics: metrics)
@@ -51,5 +57,24 @@ public struct ControlPlaneServer: Sendable {
             try await controlPlane.apply(stack: stack.stack, digest: stack.digest, file: stack.path, actor: "steward")
         }
         self.application = application
+    }
+
+    /// The secrets vault over the store, under the key from the environment or `DATA/vault.key`.
+    ///
+    /// A vault holding values sealed under another key is reported at start (the secrets then
+    /// fail to resolve with the same message) rather than refused: the other secrets and every
+    /// other operation keep working while the right key is found.
+    static func openVault(log: EventLog, dataDirectory: String, environment: [String: String], logger: Logger) throws
+        -> SecretVault
+    {
+        let (key, source) = try VaultKey.load(dataDirectory: dataDirectory, environment: environment)
+        let vault = SecretVault(log: log, key: key)
+        logger.info("secrets vault key \(key.id) from \(source)")
+        do {
+            try vault.checkKey()
+        } catch {
+            logger.error("\(error)")
+        }
+        return vault
     }
 }

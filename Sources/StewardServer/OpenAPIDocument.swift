@@ -130,6 +130,32 @@ enum OpenAPIDocument {
         Operation(
             method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke a token (admin)", parameters: [path("id", text)],
             responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
+        ] + secretOperations
+    }
+
+    /// The secrets vault's operations: values go in request bodies and never come back.
+    static var secretOperations: [Operation] {
+        let name = path("name", ["type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$", "minLength": 1, "maxLength": 128])
+        return [
+        Operation(
+            method: "get", path: "/api/v1/secrets", summary: "Secrets of the vault: names, versions, who set them and when (never values)",
+            parameters: [query("environment", text)], responses: [200: "secrets"], answer: list(ref("Secret"))),
+        Operation(
+            method: "put", path: "/api/v1/secrets/{name}", summary: "Store a new version of a secret (the value in the body only)",
+            parameters: [name], body: ("application/json", ref("SecretRequest"), true),
+            responses: [200: "stored", 404: "unknown environment", 422: "the name, value or environment cannot be stored"],
+            answer: ref("Secret")),
+        Operation(
+            method: "post", path: "/api/v1/secrets/{name}/rotate",
+            summary: "Store a new version of an existing secret; with restart, roll every service that reads it",
+            parameters: [name], body: ("application/json", ref("SecretRotateRequest"), true),
+            responses: [200: "rotated", 404: "no such secret, or unknown environment", 422: "the name, value or environment cannot be stored"],
+            answer: ["type": "object", "required": ["secret"], "properties": ["secret": ref("Secret"), "restart": object]]),
+        Operation(
+            method: "delete", path: "/api/v1/secrets/{name}", summary: "Delete every version of a secret in one scope",
+            parameters: [name, query("environment", text)],
+            responses: [200: "removed", 404: "no such secret", 422: "not a secret's name, or an environment that cannot hold secrets"],
+            answer: ref("Secret")),
         ]
     }
 
@@ -189,6 +215,24 @@ enum OpenAPIDocument {
                 "state": ["type": "string", "enum": ["valid", "expired", "revoked"]],
                 "createdAt": ["type": "string"], "expiresAt": ["type": "string"], "revokedAt": ["type": "string"],
                 "lastUsedAt": ["type": "string"],
+            ],
+        ],
+        "SecretRequest": [
+            "type": "object", "required": ["value"],
+            "properties": ["value": ["type": "string", "minLength": 1, "maxLength": 65536], "environment": text],
+        ],
+        "SecretRotateRequest": [
+            "type": "object", "required": ["value"],
+            "properties": [
+                "value": ["type": "string", "minLength": 1, "maxLength": 65536], "environment": text,
+                "restart": ["type": "boolean"],
+            ],
+        ],
+        "Secret": [
+            "type": "object", "required": ["name", "version", "versions", "setBy", "setAt"],
+            "properties": [
+                "name": ["type": "string"], "environment": ["type": "string"], "version": ["type": "integer"],
+                "versions": ["type": "integer"], "setBy": ["type": "string"], "setAt": ["type": "string"],
             ],
         ],
         "Deployment": [

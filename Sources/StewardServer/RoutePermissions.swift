@@ -65,5 +65,10 @@ public enum RoutePermissions {
         "GET /api/v1/tokens": .init(.admin),
         "POST /api/v1/tokens": .init(.admin),
         "DELETE /api/v1/tokens/{id}": .init(.admin),
+        // The secrets vault (names and versions only, never values): operator.
+        "GET /api/v1/secrets": .init(.operator, .query),
+        "PUT /api/v1/secrets/{name}": .init(.operator, .body),
+        "POST /api/v1/secrets/{name}/rotate": .init(.operator, .body),
+        "DELETE /api/v1/secrets/{name}": .init(.operator, .query),
     ]
 }

@@ -15,7 +15,8 @@ import Synchronization
 /// A control plane in which every route of the API has a request that succeeds for a caller
 /// with enough rights: `api` serves release 2 in production (so it can be rolled back and
 /// stopped), `web` has a deployment in progress there (to read and abort), the agent reports an
-/// `api` instance (whose log it serves), and user `carol` has token `tok_carol` (to remove and revoke).
+/// `api` instance (whose log it serves), user `carol` has token `tok_carol` (to remove and revoke),
+/// and the vault holds `DB_PASSWORD` for production (to list, rotate and remove).
 struct AccessFixture {
     static let stackText = """
         version: 1
@@ -58,7 +59,11 @@ struct AccessFixture {
             throw CocoaError(.fileReadCorruptFile)
         }
         try Self.seed(log, stack: stack)
-        controlPlane = try ControlPlane(log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), baseDirectory: "/tmp")
+        // A vault with a production secret, to list, rotate and remove.
+        let vault = SecretVault(log: log, key: .generate())
+        _ = try vault.set("DB_PASSWORD", environment: "production", value: "s3cret", actor: "root")
+        controlPlane = try ControlPlane(
+            log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: "/tmp")
         let web = try await controlPlane.deploy(
             service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
         activeDeployment = web.id
@@ -169,6 +174,12 @@ struct AccessFixture {
             "GET /api/v1/tokens": ("/api/v1/tokens", nil, json),
             "POST /api/v1/tokens": ("/api/v1/tokens", #"{"user":"carol","expiresIn":"30d"}"#, json),
             "DELETE /api/v1/tokens/{id}": ("/api/v1/tokens/tok_carol", nil, json),
+            "GET /api/v1/secrets": ("/api/v1/secrets?environment=production", nil, json),
+            "PUT /api/v1/secrets/{name}": ("/api/v1/secrets/API_KEY", #"{"value":"k1","environment":"production"}"#, json),
+            "POST /api/v1/secrets/{name}/rotate": (
+                "/api/v1/secrets/DB_PASSWORD/rotate", #"{"value":"s4cret","environment":"production"}"#, json
+            ),
+            "DELETE /api/v1/secrets/{name}": ("/api/v1/secrets/DB_PASSWORD?environment=production", nil, json),
         ]
     }
 }

@@ -109,7 +109,7 @@ struct EventLogAppendTests {
         #expect(more[0].previousHash == first[2].hash)
         #expect(try reopened.verify() == AuditReport(checked: 4, problems: []))
         #expect(try reopened.appliedMigrations() == EventLog.knownMigrations)
-        #expect(EventLog.knownMigrations == ["v1-events", "v1-tokens", "v1-settings", "v2-users"])
+        #expect(EventLog.knownMigrations == ["v1-events", "v1-tokens", "v1-settings", "v2-users", "v3-secrets"])
     }
 
     /// Many tasks appending at once produce one gap-free, valid chain in which each batch stays contiguous.

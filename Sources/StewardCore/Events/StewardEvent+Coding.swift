@@ -55,6 +55,8 @@ extension StewardEvent {
             return Encoded(type: "user.added", subject: "user/\(value.user)", payload: try PayloadCoding.encode(value))
         case .userRemoved(let value):
             return Encoded(type: "user.removed", subject: "user/\(value.user)", payload: try PayloadCoding.encode(value))
+        case .secretChanged(let value):
+            return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
         case .controlPlaneStarted(let value):
             return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
         case .checkpoint(let value):
@@ -145,6 +147,10 @@ extension StewardEvent {
         case "token.created":
             let value = try PayloadCoding.decode(TokenCreatedPayload.self, from: payload)
             return .tokenCreated(name: value.name, role: value.role)
+        case "secret.set", "secret.rotated", "secret.removed":
+            var value = try PayloadCoding.decode(SecretChanged.self, from: payload)
+            value.change = SecretChanged.Change(rawValue: name) ?? .set
+            return .secretChanged(value)
         case "controlplane.started":
             return .controlPlaneStarted(try PayloadCoding.decode(ControlPlaneStarted.self, from: payload))
         case EventFormat.checkpointType:

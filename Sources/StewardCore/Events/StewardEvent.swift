@@ -36,6 +36,8 @@ public enum StewardEvent: Sendable, Equatable {
     case userAdded(UserAdded)
     /// A user was removed, and their tokens revoked.
     case userRemoved(UserRemoved)
+    /// A secret of the vault was set, rotated or removed (never its value).
+    case secretChanged(SecretChanged)
     /// The control plane started and resumed from the log.
     case controlPlaneStarted(ControlPlaneStarted)
     /// The folded state up to an event, so start-up need not fold the whole history.

@@ -54,7 +54,8 @@ public struct StackState: Sendable, Equatable {
             instances[observation.instanceID] = observation
         case .dependencyObserved(let observation):
             dependencies[observation.name] = observation
-        case .tokenCreated, .tokenIssued, .tokenRevoked, .userAdded, .userRemoved, .controlPlaneStarted, .checkpoint:
+        case .tokenCreated, .tokenIssued, .tokenRevoked, .userAdded, .userRemoved, .secretChanged, .controlPlaneStarted,
+            .checkpoint:
             break
         }
     }

@@ -12,6 +12,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1-tokens", migrate: v1Tokens)
         migrator.registerMigration("v1-settings", migrate: v1Settings)
         migrator.registerMigration("v2-users", migrate: v2Users)
+        migrator.registerMigration("v3-secrets", migrate: v3Secrets)
         return migrator
     }
 
@@ -147,6 +148,33 @@ enum StoreMigrations {
 
                 INSERT OR IGNORE INTO users (name, roles, created_at) SELECT name, role, created_at FROM tokens;
                 UPDATE tokens SET user_name = name;
+                """
+        )
+    }
+
+    /// The secrets vault: every version of every secret, sealed with AES-GCM (never in clear text).
+    ///
+    /// `environment` is `''` for the value every environment falls back to. Versions of a name in
+    /// an environment count from 1; `sealed` is the vault's format byte, key id, nonce, ciphertext
+    /// and tag, so it is never shorter than 37 bytes.
+    private static func v3Secrets(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE secrets (
+                    name TEXT NOT NULL
+                        CONSTRAINT secret_name_is_upper_snake_case
+                        CHECK (length(name) BETWEEN 1 AND 128 AND name NOT GLOB '*[^A-Z0-9_]*'
+                            AND substr(name, 1, 1) NOT GLOB '[0-9]'),
+                    environment TEXT NOT NULL
+                        CONSTRAINT secret_environment_is_one_line
+                        CHECK (length(environment) <= 128 AND instr(environment, char(10)) = 0
+                            AND instr(environment, char(13)) = 0 AND instr(environment, '/') = 0),
+                    version INTEGER NOT NULL CHECK (version >= 1),
+                    sealed BLOB NOT NULL CHECK (length(sealed) >= 37),
+                    set_at INTEGER NOT NULL,
+                    set_by TEXT NOT NULL CHECK (length(set_by) > 0),
+                    PRIMARY KEY (name, environment, version)
+                ) STRICT;
                 """
         )
     }
