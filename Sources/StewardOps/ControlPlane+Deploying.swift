@@ -42,8 +42,7 @@ extension ControlPlane {
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
             newInstances: release.instanceIDs, batchSize: effective.deploy.maxSurge,
             readinessTimeout: effective.deploy.readinessTimeout, requestedBy: actor, createdAt: Date())
-        try record([.releaseCreated(release), .deploymentCreated(deployment)], actor: actor)
-        handle(deployment.id, .start(at: Date()), actor: actor)
+        try begin(deployment, of: release, actor: actor)
         return state.deployments[deployment.id] ?? deployment
     }
 
@@ -73,8 +72,7 @@ extension ControlPlane {
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
             newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
             readinessTimeout: release.spec.deploy.readinessTimeout, requestedBy: actor, createdAt: Date())
-        try record([.releaseCreated(release), .deploymentCreated(deployment)], actor: actor)
-        handle(deployment.id, .start(at: Date()), actor: actor)
+        try begin(deployment, of: release, actor: actor)
         return state.deployments[deployment.id] ?? deployment
     }
 
@@ -91,13 +89,7 @@ extension ControlPlane {
     /// Feeds an input to a deployment: decide, record, then act.
     func handle(_ id: Int, _ input: Deployment.Input, actor: String = "steward") {
         guard var deployment = state.deployments[id], let effects = deployment.handle(input) else { return }
-        // The facts: what happened, the progress it led to and, in the same append, the outcome.
-        var events: [StewardEvent] = [.deploymentStep(id: id, input, result: deployment.progress)]
-        for case .finished(let phase, let reason) in effects {
-            events.append(.deploymentFinished(DeploymentFinished(
-                id: id, target: deployment.target, release: deployment.release, phase: phase, reason: reason,
-                at: deployment.finishedAt ?? input.at)))
-        }
+        let events = Self.facts(of: input, leading: deployment, to: effects)
         do {
             try record(events, actor: actor)
         } catch {
@@ -105,6 +97,31 @@ extension ControlPlane {
             return
         }
         perform(effects, deployment: id)
+    }
+
+    /// Records a new release, its deployment and the deployment's start in one append (one
+    /// durable write before anything runs), then starts acting on it.
+    private func begin(_ deployment: Deployment, of release: Release, actor: String) throws {
+        var started = deployment
+        let input = Deployment.Input.start(at: Date())
+        let effects = started.handle(input) ?? []
+        var events: [StewardEvent] = [.releaseCreated(release), .deploymentCreated(deployment)]
+        if !effects.isEmpty || started != deployment { events += Self.facts(of: input, leading: started, to: effects) }
+        try record(events, actor: actor)
+        perform(effects, deployment: deployment.id)
+    }
+
+    /// The facts of one step: what happened, the progress it led to and, in the same append, the outcome.
+    static func facts(of input: Deployment.Input, leading deployment: Deployment, to effects: [Deployment.Effect])
+        -> [StewardEvent]
+    {
+        var events: [StewardEvent] = [.deploymentStep(id: deployment.id, input, result: deployment.progress)]
+        for case .finished(let phase, let reason) in effects {
+            events.append(.deploymentFinished(DeploymentFinished(
+                id: deployment.id, target: deployment.target, release: deployment.release, phase: phase, reason: reason,
+                at: deployment.finishedAt ?? input.at)))
+        }
+        return events
     }
 
     func perform(_ effects: [Deployment.Effect], deployment id: Int) {
