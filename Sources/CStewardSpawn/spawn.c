@@ -45,13 +45,6 @@ int steward_spawn(const char *path, char *const argv[], char *const envp[], cons
     return result;
 }
 
-int steward_try_wait(pid_t pid, int *status) {
-    pid_t result = waitpid(pid, status, WNOHANG);
-    if (result == pid) return 1;
-    if (result == 0) return 0;
-    return -1;
-}
-
 int steward_exit_code(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);

@@ -11,10 +11,6 @@
 int steward_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
                   int stdout_fd, int stderr_fd, pid_t *pid);
 
-/// Reaps `pid` without blocking. Returns 1 and sets `*status` when it exited,
-/// 0 while it runs, -1 when it is not our child (errno ECHILD) or on error.
-int steward_try_wait(pid_t pid, int *status);
-
 /// The exit code of a wait status, or 128 + signal number when a signal ended it.
 int steward_exit_code(int status);
 

@@ -1,5 +1,5 @@
 import Foundation
-public import StewardCore
+import StewardCore
 
 /// What an agent reports about one instance it supervises.
 public struct InstanceStatus: Sendable, Codable, Equatable {
