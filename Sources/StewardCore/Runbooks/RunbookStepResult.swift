@@ -46,7 +46,7 @@ public struct RunbookStepResult: Sendable, Codable, Equatable {
         let utf8 = text.utf8
         guard utf8.count > outputLimit else { return text }
         var start = utf8.index(utf8.endIndex, offsetBy: -outputLimit)
-        while start < utf8.endIndex, !text.unicodeScalars.indices.contains(start) { start = utf8.index(after: start) }
+        while start < utf8.endIndex, start.samePosition(in: text.unicodeScalars) == nil { start = utf8.index(after: start) }
         return "[… \(utf8.distance(from: utf8.startIndex, to: start)) bytes cut]\n" + String(text[start...])
     }
 }
