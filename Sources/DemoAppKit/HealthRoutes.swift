@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// `/api/health/healthz` (liveness, no dependency checks) and `/api/health/readyz` (readiness).
+/// `/api/health/healthz` (liveness, no dependency checks), `/api/health/readyz` (readiness) and
+/// `/api/health/detailed` (the readiness answer, as the auterity guide's runbooks call it).
 struct HealthRoutes: Sendable {
     let version: String
     let failHealth: Bool
@@ -15,9 +16,11 @@ struct HealthRoutes: Sendable {
             }
             return JSONResponse.make(.ok, HealthBody(status: "ok", version: version))
         }
-        router.get("api/health/readyz") { _, _ in
-            let (status, body) = await readiness.evaluate()
-            return JSONResponse.make(status, body)
+        for path in ["api/health/readyz", "api/health/detailed"] {
+            router.get(RouterPath(path)) { _, _ in
+                let (status, body) = await readiness.evaluate()
+                return JSONResponse.make(status, body)
+            }
         }
     }
 }

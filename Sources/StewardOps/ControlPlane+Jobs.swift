@@ -7,6 +7,7 @@ extension ControlPlane {
     /// Runs the control plane's loops until cancelled: the agent watch, the dependency
     /// monitor and the jobs that carry out effects.
     public func run() async {
+        resumeRunbooks()
         await withDiscardingTaskGroup { group in
             group.addTask { await self.watchAgent() }
             group.addTask { await self.monitorDependencies() }
@@ -51,6 +52,8 @@ extension ControlPlane {
         case .stopUnwanted(let instance):
             if await stopRetrying(instance) { await record(stopped: instance) }
             await jobFinished("stop:\(instance)")
+        case .runbookStep(let run, let step, let resolved):
+            await executeRunbookStep(run: run, step: step, resolved)
         }
     }
 

@@ -17,6 +17,7 @@ public actor ControlPlane {
         case deploymentEffect(Int, Deployment.Effect)
         case startMissing(String, release: Int)
         case stopUnwanted(String)
+        case runbookStep(run: Int, step: Int, ResolvedRunbookStep)
     }
 
     public nonisolated let log: EventLog
@@ -32,6 +33,8 @@ public actor ControlPlane {
     public nonisolated let baseDirectory: String
     let logger: Logger
     let prober: Prober
+    /// Runs runbook steps (commands, HTTP, SQL, Redis).
+    nonisolated let runbookRunner = RunbookStepRunner()
     let jobs: AsyncStream<Job>
     let jobSink: AsyncStream<Job>.Continuation
     var jobsInFlight: Set<String> = []

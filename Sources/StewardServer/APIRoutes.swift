@@ -41,12 +41,14 @@ public enum APIRoutes {
         router.add(
             middleware: RolePermissionMiddleware(
                 environments: { await controlPlane.state.stack?.environments.map(\.name) ?? [] },
-                deploymentEnvironment: { await controlPlane.state.deployments[$0]?.target.environment }))
+                deploymentEnvironment: { await controlPlane.state.deployments[$0]?.target.environment },
+                runbookRunEnvironment: { await controlPlane.state.runbookRuns[$0]?.environment }))
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
         addAccessRoutes(to: api, log: log, now: now)
         addSecretRoutes(to: api, controlPlane: controlPlane)
+        addRunbookRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }

@@ -130,7 +130,7 @@ enum OpenAPIDocument {
         Operation(
             method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke a token (admin)", parameters: [path("id", text)],
             responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
-        ] + secretOperations
+        ] + secretOperations + runbookOperations
     }
 
     /// The secrets vault's operations: values go in request bodies and never come back.

@@ -15,13 +15,17 @@ public struct RolePermissionMiddleware: RouterMiddleware {
     let environments: @Sendable () async -> [String]
     /// The environment of a deployment, or nil when there is no such deployment.
     let deploymentEnvironment: @Sendable (Int) async -> String?
+    /// The environment of a runbook run, or nil when there is no such run.
+    let runbookRunEnvironment: @Sendable (Int) async -> String?
 
     public init(
         environments: @escaping @Sendable () async -> [String],
-        deploymentEnvironment: @escaping @Sendable (Int) async -> String?
+        deploymentEnvironment: @escaping @Sendable (Int) async -> String?,
+        runbookRunEnvironment: @escaping @Sendable (Int) async -> String? = { _ in nil }
     ) {
         self.environments = environments
         self.deploymentEnvironment = deploymentEnvironment
+        self.runbookRunEnvironment = runbookRunEnvironment
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -72,6 +76,9 @@ public struct RolePermissionMiddleware: RouterMiddleware {
         case .deployment(let parameter):
             guard let id = context.parameters.get(parameter, as: Int.self) else { return nil }
             return await deploymentEnvironment(id)
+        case .runbookRun(let parameter):
+            guard let id = context.parameters.get(parameter, as: Int.self) else { return nil }
+            return await runbookRunEnvironment(id)
         case .body:
             // Collected into the request so the handler reads the same bytes.
             let buffer = try await request.collectBody(upTo: 4 * 1024 * 1024)

@@ -26,6 +26,8 @@ public enum RoutePermissions {
             case query
             /// The environment of the deployment whose id is this path parameter.
             case deployment(parameter: String)
+            /// The environment of the runbook run whose id is this path parameter.
+            case runbookRun(parameter: String)
         }
 
         public var role: Role
@@ -70,5 +72,13 @@ public enum RoutePermissions {
         "PUT /api/v1/secrets/{name}": .init(.operator, .body),
         "POST /api/v1/secrets/{name}/rotate": .init(.operator, .body),
         "DELETE /api/v1/secrets/{name}": .init(.operator, .query),
+        // Runbooks: anyone reads them; operators run and cancel; approvers approve a waiting step.
+        "GET /api/v1/runbooks": .init(.viewer),
+        "GET /api/v1/runbooks/{name}": .init(.viewer),
+        "POST /api/v1/runbooks/{name}/runs": .init(.operator, .body),
+        "GET /api/v1/runbook-runs": .init(.viewer, .query),
+        "GET /api/v1/runbook-runs/{id}": .init(.viewer, .runbookRun(parameter: "id")),
+        "POST /api/v1/runbook-runs/{id}/approve": .init(.approver, .runbookRun(parameter: "id")),
+        "POST /api/v1/runbook-runs/{id}/cancel": .init(.operator, .runbookRun(parameter: "id")),
     ]
 }

@@ -14,7 +14,7 @@ struct Steward: AsyncParsableCommand {
             """,
         subcommands: [
             Demo.self, Validate.self, Serve.self, Agent.self, Status.self, Deploy.self, Rollback.self, Stop.self,
-            Secret.self, Releases.self, Logs.self, Events.self, Audit.self, User.self, Token.self, Version.self, DemoApp.self,
+            Secret.self, Runbook.self, Releases.self, Logs.self, Events.self, Audit.self, User.self, Token.self, Version.self, DemoApp.self,
         ]
     )
 }

@@ -74,8 +74,14 @@ import Testing
                 "suspicious-activity", "emergency-outage",
             ])
         let kill = try #require(stack.runbooks.first)
-        #expect(kill.steps[1].run.last?.contains("state = 'idle in transaction'") == true)
-        #expect(kill.steps[1].confirm)
+        let terminate = kill.steps[2]
+        guard case .sql("db", let statements) = terminate.action else {
+            Issue.record("expected an sql step, found \(terminate.action)")
+            return
+        }
+        #expect(statements.first?.contains("state = 'idle in transaction'") == true)
+        #expect(terminate.confirm)
+        #expect(terminate.condition?.text == "steps.count-stuck.value > 0")
     }
 
     @Test func dataAggregatorHasTheGuidesSLOsSeveritiesEscalationAndRecovery() throws {
@@ -102,7 +108,8 @@ import Testing
         #expect(stack.alerts.first { $0.name == "DatabaseDown" }?.inhibits == ["HighErrorRate", "HighLatency"])
         #expect(stack.dependency(named: "cache")?.required == false)
         #expect(stack.runbooks.first?.name == "clear-cache")
-        #expect(stack.runbooks.first?.steps.first?.run == ["redis-cli", "-u", "${dependencies.cache.url}", "FLUSHDB"])
+        #expect(stack.runbooks.first?.steps[1].action == .redis(dependency: "cache", command: ["FLUSHDB"]))
+        #expect(stack.runbooks.first?.steps.last?.action == .scale(service: "backend", instances: 3))
     }
 
     @Test func loanManagementPromotesThroughEnvironmentsWithACanaryAndRollbackRules() throws {

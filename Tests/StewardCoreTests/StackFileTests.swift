@@ -152,11 +152,14 @@ import Testing
             environments: [production]
             steps:
               - name: flush
-                run: redis-cli -u ${dependencies.cache.url} FLUSHDB
+                redis: {dependency: cache, command: FLUSHDB}
                 confirm: true
               - name: size
                 run: [redis-cli, DBSIZE]
+                env: {REDISCLI_AUTH: "${secret:CACHE_PASSWORD}"}
                 stopOnFailure: false
+                when: steps.flush.succeeded
+                timeout: 5s
         incidents:
           responseTargets: {P0: 15m, P1: 2h, p2: 1d, P3: 7d}
           escalation:
@@ -288,10 +291,12 @@ import Testing
                 RunbookSpec(
                     name: "clear-cache", description: "Flush the cache.",
                     steps: [
+                        .init(name: "flush", action: .redis(dependency: "cache", command: ["FLUSHDB"]), confirm: true),
                         .init(
-                            name: "flush", run: ["redis-cli", "-u", "${dependencies.cache.url}", "FLUSHDB"],
-                            confirm: true),
-                        .init(name: "size", run: ["redis-cli", "DBSIZE"], stopOnFailure: false),
+                            name: "size",
+                            action: .command(["redis-cli", "DBSIZE"], env: ["REDISCLI_AUTH": "${secret:CACHE_PASSWORD}"]),
+                            stopOnFailure: false, condition: try RunbookCondition(parsing: "steps.flush.succeeded"),
+                            timeout: .seconds(5)),
                     ], environments: ["production"])
             ])
         #expect(

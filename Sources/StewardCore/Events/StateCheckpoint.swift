@@ -7,7 +7,7 @@ import Foundation
 /// cannot read one falls back to an earlier one (it is marked informational).
 ///
 /// JSON (v1): `{"v":1, "informational":true, "covers":{"seq":N, "hash":H}, "state":{"stack":…?,
-/// "releases":[…], "current":[…], "deployments":[…], "instances":[…], "dependencies":[…]}}`, every
+/// "releases":[…], "current":[…], "deployments":[…], "instances":[…], "dependencies":[…], "runbookRuns":[…]}}` (`runbookRuns` may be absent), every
 /// list sorted by its key; see `docs/events.md`.
 public struct StateCheckpoint: Sendable, Equatable {
     /// The sequence number of the last event folded into ``state``.
@@ -35,7 +35,7 @@ extension StateCheckpoint: Codable {
     }
 
     enum StateKeys: String, CodingKey {
-        case stack, releases, current, deployments, instances, dependencies
+        case stack, releases, current, deployments, instances, dependencies, runbookRuns
     }
 
     enum CurrentKeys: String, CodingKey {
@@ -81,6 +81,9 @@ extension StateCheckpoint: Codable {
         for entry in try body.decode([DependencyObservationPayload].self, forKey: .dependencies) {
             state.dependencies[entry.observation.name] = entry.observation
         }
+        for run in try body.decodeIfPresent([RunbookRun].self, forKey: .runbookRuns) ?? [] {
+            state.runbookRuns[run.id] = run
+        }
         self.state = state
     }
 
@@ -119,5 +122,8 @@ extension StateCheckpoint: Codable {
             state.dependencies.keys.sorted().compactMap { state.dependencies[$0] }.map {
                 DependencyObservationPayload($0, standalone: false)
             }, forKey: .dependencies)
+        if !state.runbookRuns.isEmpty {
+            try body.encode(state.runbookRuns.keys.sorted().compactMap { state.runbookRuns[$0] }, forKey: .runbookRuns)
+        }
     }
 }

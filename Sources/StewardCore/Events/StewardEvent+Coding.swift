@@ -57,6 +57,9 @@ extension StewardEvent {
             return Encoded(type: "user.removed", subject: "user/\(value.user)", payload: try PayloadCoding.encode(value))
         case .secretChanged(let value):
             return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
+        case .runbook(let event):
+            let payload = RunbookEventPayload(event)
+            return Encoded(type: payload.type, subject: "runbook-run/\(event.run)", payload: try PayloadCoding.encode(payload))
         case .controlPlaneStarted(let value):
             return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
         case .checkpoint(let value):
@@ -159,6 +162,8 @@ extension StewardEvent {
             break
         }
         switch family {
+        case "runbook":
+            return .runbook(try RunbookEventPayload.decode(type: type, from: payload))
         case "deployment":
             let step = try PayloadCoding.decode(DeploymentStepPayload.self, from: payload)
             return .deploymentStep(id: step.deployment, try step.input(named: name), result: step.result)

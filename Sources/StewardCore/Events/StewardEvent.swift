@@ -38,6 +38,8 @@ public enum StewardEvent: Sendable, Equatable {
     case userRemoved(UserRemoved)
     /// A secret of the vault was set, rotated or removed (never its value).
     case secretChanged(SecretChanged)
+    /// Something happened to a runbook run (`runbook.*`).
+    case runbook(RunbookEvent)
     /// The control plane started and resumed from the log.
     case controlPlaneStarted(ControlPlaneStarted)
     /// The folded state up to an event, so start-up need not fold the whole history.

@@ -86,39 +86,6 @@ public struct AlertRuleSpec: Sendable, Codable, Equatable {
     }
 }
 
-/// A named procedure of steps, each a command or a built-in action.
-public struct RunbookSpec: Sendable, Codable, Equatable {
-    public struct Step: Sendable, Codable, Equatable {
-        public var name: String
-        /// A command to run (argv).
-        public var run: [String]
-        /// Stop the runbook when this step fails (default true).
-        public var stopOnFailure: Bool
-        /// Ask a person before this step.
-        public var confirm: Bool
-
-        public init(name: String, run: [String], stopOnFailure: Bool = true, confirm: Bool = false) {
-            self.name = name
-            self.run = run
-            self.stopOnFailure = stopOnFailure
-            self.confirm = confirm
-        }
-    }
-
-    public var name: String
-    public var description: String?
-    public var steps: [Step]
-    /// Environments it may run in; empty means all.
-    public var environments: [String]
-
-    public init(name: String, description: String? = nil, steps: [Step], environments: [String] = []) {
-        self.name = name
-        self.description = description
-        self.steps = steps
-        self.environments = environments
-    }
-}
-
 /// Response targets per severity and the escalation path.
 public struct IncidentPolicySpec: Sendable, Codable, Equatable {
     public struct EscalationLevel: Sendable, Codable, Equatable {

@@ -12,8 +12,8 @@ extension StackFile {
     enum EnforcedKeys {
         /// Enforced keys, by section. A section that is absent enforces none of its keys.
         static let bySection: [Schema.Section: Set<String>] = [
-            // Not enforced: slos, backups, alerts, runbooks, incidents, recovery (no engine runs them yet).
-            .topLevel: ["version", "stack", "dependencies", "services", "environments"],
+            // Not enforced: slos, backups, alerts, incidents, recovery (no engine runs them yet).
+            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks"],
             // The URL is resolved into instances and probed; `required` gates no deployment yet.
             .dependency: ["type", "url"],
             // Not enforced: `port` (no proxy serves the stable port yet) and `dependsOn` (no start order).
@@ -28,6 +28,13 @@ extension StackFile {
             .logs: Set(Schema.logs),
             // The deployer runs rolling batches of `maxSurge` with a readiness timeout, nothing more.
             .deploy: ["maxSurge", "readinessTimeout"],
+            // Runbooks run as declared (`steward runbook run`).
+            .runbook: Set(Schema.runbook),
+            .runbookStep: Set(Schema.runbookStep),
+            .runbookHTTP: Set(Schema.runbookHTTP),
+            .runbookSQL: Set(Schema.runbookSQL),
+            .runbookRedis: Set(Schema.runbookRedis),
+            .runbookScale: Set(Schema.runbookScale),
             // Environments only override instance counts and variables.
             .environment: ["instances", "env"],
         ]

@@ -103,28 +103,12 @@ extension StackFile.Compiler {
 
     func backups(_ field: Field) -> [BackupSpec] {
         guard let items = field.list(expected: "a list of backup policies") else { return [] }
-        let postgres = dependencyNames.filter { dependencyKinds[$0] == .postgres }
         return items.enumerated().compactMap { index, item in
             let context = peekName(item.node, key: "dependency").map { "backup of '\($0)'" } ?? "backup \(index + 1)"
             guard let r = item.mapping(context: context, section: .backup) else { return nil }
             defer { r.finish() }
             let dependency = r.required("dependency", expected: "a postgres dependency name").flatMap {
-                field -> String? in
-                guard let name = field.string(expected: "a postgres dependency name") else { return nil }
-                guard isDependency(name) else {
-                    field.report(
-                        .unknownReference(
-                            found: name, expected: declared("a declared postgres dependency", postgres),
-                            suggestion: diags.suggestion(for: name, among: dependencyNames)))
-                    return nil
-                }
-                if let kind = dependencyKinds[name], kind != .postgres {
-                    field.invalid(
-                        declared("a postgres dependency", postgres),
-                        reason: "'\(name)' is a \(kind.rawValue) dependency and backups dump PostgreSQL databases")
-                    return nil
-                }
-                return name
+                self.dependency($0, of: .postgres, because: "backups dump PostgreSQL databases")
             }
             var spec = BackupSpec(dependency: dependency ?? "")
             if let field = r.field("schedule"), let text = field.string(expected: StackFile.Cron.grammar) {
@@ -195,62 +179,6 @@ extension StackFile.Compiler {
             return AlertRuleSpec(
                 name: name, expression: expression, duration: duration, severity: severity, labels: labels,
                 inhibits: inhibits)
-        }
-    }
-
-    // MARK: Runbooks
-
-    func runbooks(_ field: Field) -> [RunbookSpec] {
-        guard let items = field.list(expected: "a list of runbooks") else { return [] }
-        var names = UniqueNames(what: "runbook names")
-        return items.enumerated().compactMap { index, item in
-            let context = peekName(item.node).map { "runbook '\($0)'" } ?? "runbook \(index + 1)"
-            guard let r = item.mapping(context: context, section: .runbook) else { return nil }
-            defer { r.finish() }
-            let name = r.required("name", expected: Expect.name).flatMap { field -> String? in
-                guard let name = field.string(expected: Expect.name) else { return nil }
-                guard StackFile.isValidName(name) else {
-                    field.invalid(Expect.name)
-                    return nil
-                }
-                return names.check(field)
-            }
-            let description = r.string("description")
-            var environments: [String] = []
-            for item in r.field("environments")?.list(expected: "a list of environment names") ?? [] {
-                guard let environment = item.string(expected: "an environment name") else { continue }
-                if environmentSet.contains(environment) {
-                    environments.append(environment)
-                } else {
-                    item.report(
-                        .unknownReference(
-                            found: environment, expected: declared("a declared environment", environmentNames),
-                            suggestion: diags.suggestion(for: environment, among: environmentNames)))
-                }
-            }
-            let stepsExpected = "a list of steps, each with name and run"
-            var steps: [RunbookSpec.Step] = []
-            if let field = r.required("steps", expected: stepsExpected), let items = field.list(expected: stepsExpected)
-            {
-                if items.isEmpty { field.invalid(stepsExpected, reason: "there are no steps", found: "[]") }
-                var stepNames = UniqueNames(what: "step names within a runbook")
-                for (stepIndex, item) in items.enumerated() {
-                    let stepContext =
-                        (peekName(item.node).map { "step '\($0)'" } ?? "step \(stepIndex + 1)") + " of \(context)"
-                    guard let s = item.mapping(context: stepContext, section: .runbookStep) else { continue }
-                    defer { s.finish() }
-                    let stepName = s.required("name", expected: "a non-empty string").flatMap { stepNames.check($0) }
-                    let run = s.required("run", expected: Expect.command).flatMap(command)
-                    let stopOnFailure = s.bool("stopOnFailure") ?? true
-                    let confirm = s.bool("confirm") ?? false
-                    if let stepName, let run {
-                        steps.append(
-                            RunbookSpec.Step(name: stepName, run: run, stopOnFailure: stopOnFailure, confirm: confirm))
-                    }
-                }
-            }
-            guard let name else { return nil }
-            return RunbookSpec(name: name, description: description, steps: steps, environments: environments)
         }
     }
 

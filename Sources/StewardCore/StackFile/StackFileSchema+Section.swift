@@ -8,6 +8,7 @@ extension StackFile.Schema {
         case topLevel = "top level"
         case dependency, service, probe, httpCheck, tcpCheck, restart, logs, deploy, canary, canaryStep
         case environment, retention, slo, latency, backup, alert, runbook, runbookStep, incidents, escalationLevel
+        case runbookHTTP, runbookSQL, runbookRedis, runbookScale
         case recovery
 
         /// The keys this section takes, in documentation order.
@@ -32,6 +33,10 @@ extension StackFile.Schema {
             case .alert: return StackFile.Schema.alert
             case .runbook: return StackFile.Schema.runbook
             case .runbookStep: return StackFile.Schema.runbookStep
+            case .runbookHTTP: return StackFile.Schema.runbookHTTP
+            case .runbookSQL: return StackFile.Schema.runbookSQL
+            case .runbookRedis: return StackFile.Schema.runbookRedis
+            case .runbookScale: return StackFile.Schema.runbookScale
             case .incidents: return StackFile.Schema.incidents
             case .escalationLevel: return StackFile.Schema.escalationLevel
             case .recovery: return StackFile.Schema.recovery

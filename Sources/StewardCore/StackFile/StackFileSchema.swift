@@ -175,12 +175,47 @@ extension StackFile {
             "environments",  // list of declared environments (empty: all)
             "steps",  // required, non-empty list of runbookStep
         ]
-        /// One step of a runbook.
+        /// One step of a runbook: exactly one of `run`, `http`, `sql`, `redis`, `restart` and
+        /// `scale`, or none when the step is only an approval gate (`confirm: true`).
         static let runbookStep = [
-            "name",  // required
-            "run",  // required command: a string split on spaces, or a list of strings
+            "name",  // required, unique within the runbook
+            "run",  // a command: a string split on spaces, or a list of strings (no secrets: process list)
+            "env",  // mapping name → value for `run` (secrets and dependency URLs go here)
+            "http",  // runbookHTTP
+            "sql",  // runbookSQL
+            "redis",  // runbookRedis
+            "restart",  // a declared service, restarted in the run's environment
+            "scale",  // runbookScale
+            "confirm",  // Bool, default false: wait for a person's approval first
+            "when",  // a condition on an earlier step's result, such as `steps.count.value > 0`
             "stopOnFailure",  // Bool, default true
-            "confirm",  // Bool, default false
+            "timeout",  // span, default 60s
+        ]
+        /// The step kinds, of which a step has at most one.
+        static let runbookActions = ["run", "http", "sql", "redis", "restart", "scale"]
+        /// `http:` of a runbook step.
+        static let runbookHTTP = [
+            "url",  // required, http:// or https://
+            "method",  // GET (default), HEAD, POST, PUT, PATCH, DELETE
+            "headers",  // mapping name → value
+            "body",  // string
+            "expectStatus",  // a status or a list of statuses (default any 2xx)
+        ]
+        /// `sql:` of a runbook step.
+        static let runbookSQL = [
+            "dependency",  // required, a declared postgres dependency
+            "statement",  // one statement, or
+            "statements",  // a list, run in one transaction
+        ]
+        /// `redis:` of a runbook step.
+        static let runbookRedis = [
+            "dependency",  // required, a declared redis dependency
+            "command",  // required: a string split on spaces, or a list of strings
+        ]
+        /// `scale:` of a runbook step.
+        static let runbookScale = [
+            "service",  // required, a declared service
+            "instances",  // required, 0 to 256
         ]
 
         /// `incidents:`.

@@ -15,11 +15,15 @@ public struct StackState: Sendable, Equatable {
     /// Last observed change per instance id.
     public var instances: [String: InstanceObservation] = [:]
     public var dependencies: [String: DependencyObservation] = [:]
+    /// Runbook runs, by id.
+    public var runbookRuns: [Int: RunbookRun] = [:]
 
     public init() {}
 
     /// The number the next release gets.
     public var nextReleaseNumber: Int { (releases.keys.max() ?? 0) + 1 }
+    /// The id the next runbook run gets.
+    public var nextRunbookRunID: Int { (runbookRuns.keys.max() ?? 0) + 1 }
     /// The id the next deployment gets.
     public var nextDeploymentID: Int { (deployments.keys.max() ?? 0) + 1 }
 
@@ -54,6 +58,12 @@ public struct StackState: Sendable, Equatable {
             instances[observation.instanceID] = observation
         case .dependencyObserved(let observation):
             dependencies[observation.name] = observation
+        case .runbook(let event):
+            if case .started(let run) = event {
+                runbookRuns[run.id] = run
+            } else {
+                runbookRuns[event.run]?.apply(event)
+            }
         case .tokenCreated, .tokenIssued, .tokenRevoked, .userAdded, .userRemoved, .secretChanged, .controlPlaneStarted,
             .checkpoint:
             break
