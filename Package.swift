@@ -167,7 +167,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardRuntimeTests",
-            dependencies: ["StewardRuntime", "StewardTesting"],
+            dependencies: [
+                "StewardRuntime", "StewardTesting",
+                // A second PostgreSQL session (held idle in transaction) for the runbook SQL tests.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,7 +4,8 @@ import Synchronization
 /// A real PostgreSQL 15 server for one test, in a temporary directory on a free port.
 ///
 /// It listens on 127.0.0.1 only, keeps its unix socket in its own directory, trusts every
-/// local connection (user `postgres`, no password) and runs with `fsync=off`. Always stop it:
+/// local connection (user `postgres`, no password) unless started with a password, and runs
+/// with `fsync=off`. Always stop it:
 ///
 /// ```swift
 /// let postgres = try await PostgresServer.start()
@@ -20,36 +21,52 @@ public final class PostgresServer: Sendable {
     public let port: Int
     /// The server's temporary directory: the data directory, the socket and the log are inside.
     public let directory: String
+    /// The password of user `postgres` over TCP, when one was set.
+    public let password: String?
     /// The user the server runs as when tests run as root.
     private let user: String?
     private let stopped = Mutex(false)
 
-    /// `postgres://postgres@127.0.0.1:PORT/postgres`.
-    public var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
+    /// `postgres://postgres@127.0.0.1:PORT/postgres`, or `postgres://postgres:PASSWORD@…` when a password is set.
+    public var url: String {
+        guard let password else { return "postgres://postgres@127.0.0.1:\(port)/postgres" }
+        let escaped = password.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? password
+        return "postgres://postgres:\(escaped)@127.0.0.1:\(port)/postgres"
+    }
 
-    private init(port: Int, directory: String, user: String?) {
+    private init(port: Int, directory: String, user: String?, password: String?) {
         self.port = port
         self.directory = directory
         self.user = user
+        self.password = password
     }
 
     deinit { stop() }
 
     /// Creates a cluster with `initdb` and starts it with `pg_ctl -w`, which returns once it accepts connections.
     ///
+    /// - Parameter password: when given, TCP connections must authenticate with it (SCRAM-SHA-256);
+    ///   the unix socket stays trusted.
     /// - Throws: ``CommandFailed`` with the server's log when it cannot be created or started.
-    public static func start() async throws -> PostgresServer {
+    public static func start(password: String? = nil) async throws -> PostgresServer {
         let temporary = try TemporaryDirectory(prefix: "steward-postgres")
         do {
             let user = try await ServerUser.name()
+            var authentication = ["--auth=trust"]
+            let passwordFile = temporary.path + "/password"
+            if let password {
+                try Data(password.utf8).write(to: URL(fileURLWithPath: passwordFile))
+                authentication = ["--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=\(passwordFile)"]
+            }
             try await ServerUser.handOver(temporary.path, to: user)
             let data = temporary.path + "/data"
             try await CommandRunner.check(
                 ServerUser.command(
-                    ["\(binaries)/initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync",
-                     "--encoding=UTF8", "--locale=C"],
+                    ["\(binaries)/initdb", "-D", data, "-U", "postgres"] + authentication
+                        + ["--no-sync", "--encoding=UTF8", "--locale=C"],
                     as: user),
                 in: temporary.path)
+            try? FileManager.default.removeItem(atPath: passwordFile)
             // A free port can be taken between choosing and binding it; try a few.
             var lastError: (any Error)?
             for _ in 0..<3 {
@@ -62,7 +79,7 @@ public final class PostgresServer: Sendable {
                         as: user),
                     in: temporary.path)
                 if outcome.status == 0 {
-                    return PostgresServer(port: port, directory: temporary.path, user: user)
+                    return PostgresServer(port: port, directory: temporary.path, user: user, password: password)
                 }
                 let log = (try? String(contentsOfFile: "\(temporary.path)/postgres.log", encoding: .utf8)) ?? ""
                 lastError = CommandFailed(

@@ -143,12 +143,19 @@ public final class TestHTTPServer: Sendable {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         let end = Array("\r\n\r\n".utf8)
-        while !received.windows(ofCount: 4, equalTo: end) {
+        func receive() -> Bool {
             let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
-            if count <= 0 || received.count > 1 << 20 { return nil }
+            if count <= 0 || received.count > 1 << 20 { return false }
             received += buffer[..<count]
+            return true
         }
-        let lines = String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n")
+        var headEnd: Int?
+        while headEnd == nil {
+            guard receive() else { return nil }
+            headEnd = received.firstWindow(equalTo: end).map { $0 + end.count }
+        }
+        guard let head = headEnd else { return nil }
+        let lines = String(decoding: received[..<head], as: UTF8.self).components(separatedBy: "\r\n")
         let first = lines[0].split(separator: " ")
         guard first.count >= 2 else { return nil }
         var headers: [String: String] = [:]
@@ -156,7 +163,13 @@ public final class TestHTTPServer: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return TestHTTPRequest(method: String(first[0]), path: String(first[1]), headers: headers)
+        // The body, when the request says how long it is.
+        let length = headers["content-length"].flatMap { Int($0) } ?? 0
+        while received.count < head + length {
+            guard receive() else { return nil }
+        }
+        let body = String(decoding: received[head..<(head + length)], as: UTF8.self)
+        return TestHTTPRequest(method: String(first[0]), path: String(first[1]), headers: headers, body: body)
     }
 
     /// Writing to a peer that went away must fail, not kill the test process with SIGPIPE.
@@ -180,12 +193,12 @@ public final class TestHTTPServer: Sendable {
 }
 
 extension Array where Element == UInt8 {
-    /// Whether some run of `count` consecutive bytes equals `pattern`.
-    fileprivate func windows(ofCount count: Int, equalTo pattern: [UInt8]) -> Bool {
-        guard self.count >= count else { return false }
-        for start in 0...(self.count - count) where self[start..<(start + count)].elementsEqual(pattern) {
-            return true
+    /// Where the first run of consecutive bytes equal to `pattern` starts, if any.
+    fileprivate func firstWindow(equalTo pattern: [UInt8]) -> Int? {
+        guard count >= pattern.count else { return nil }
+        for start in 0...(count - pattern.count) where self[start..<(start + pattern.count)].elementsEqual(pattern) {
+            return start
         }
-        return false
+        return nil
     }
 }

@@ -5,13 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// An anonymous temporary file that collects an exec check's stdout and stderr.
+/// An anonymous temporary file that collects a command's stdout and stderr, in the order written.
 final class ExecOutput {
     /// The open file, or -1 when it could not be created.
     let descriptor: Int32
 
     init() {
-        var template = Array("\(NSTemporaryDirectory())/steward-probe-XXXXXX".utf8CString)
+        var template = Array("\(NSTemporaryDirectory())/steward-exec-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if descriptor >= 0 {
             // Unlinked at once: nothing to clean up, whatever happens.
@@ -25,16 +25,20 @@ final class ExecOutput {
         if descriptor >= 0 { _ = close(descriptor) }
     }
 
+    /// The last `count` bytes written (fewer when there are fewer), and how many were written in all.
+    func lastBytes(_ count: Int) -> (bytes: [UInt8], total: Int) {
+        guard descriptor >= 0 else { return ([], 0) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size > 0 else { return ([], 0) }
+        let length = Int(min(size, off_t(count)))
+        var bytes = [UInt8](repeating: 0, count: length)
+        let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, size - off_t(length)) }
+        return (Array(bytes[..<max(read, 0)]), Int(size))
+    }
+
     /// ": <the last 500 characters of the output>", or "" when there was none.
     func tailForMessage() -> String {
-        guard descriptor >= 0 else { return "" }
-        let size = lseek(descriptor, 0, SEEK_END)
-        guard size > 0 else { return "" }
-        let length = Int(min(size, 2048))
-        var bytes = [UInt8](repeating: 0, count: length)
-        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, size - off_t(length)) }
-        guard count > 0 else { return "" }
-        let text = String(decoding: bytes[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: lastBytes(2048).bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return "" }
         return ": " + (text.count > 500 ? "…" + String(text.suffix(500)) : text)
     }

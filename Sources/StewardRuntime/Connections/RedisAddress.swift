@@ -1,6 +1,6 @@
 import Foundation
 
-/// The parts of a `redis://[user][:password]@host[:port][/db]` URL the probe uses.
+/// The parts of a `redis://[user][:password]@host[:port][/db]` URL that probes and runbook steps use.
 struct RedisAddress {
     var host: String
     var port: Int
@@ -8,13 +8,13 @@ struct RedisAddress {
     var password: String?
     var database: Int?
 
-    /// Parses the URL; `rediss://` (TLS) is refused because the probe speaks plain TCP.
+    /// Parses the URL; `rediss://` (TLS) is refused because Steward speaks plain TCP to redis.
     init(parsing url: String) throws {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
             throw ProbeFailure("not a redis URL: \(URLText.redactingPassword(url))")
         }
         guard scheme == "redis" else {
-            if scheme == "rediss" { throw ProbeFailure("rediss:// (TLS) is not supported by the redis probe") }
+            if scheme == "rediss" { throw ProbeFailure("rediss:// (TLS) is not supported (Steward speaks plain TCP to redis)") }
             throw ProbeFailure("expected a redis:// URL, found \(scheme)://")
         }
         guard let host = components.host, !host.isEmpty else {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The parts of a `postgres://user:password@host:port/database?sslmode=…` URL the probe uses.
+/// The parts of a `postgres://user:password@host:port/database?sslmode=…` URL that probes and runbook steps use.
 struct PostgresAddress {
     var host: String
     var port: Int
@@ -21,7 +21,7 @@ struct PostgresAddress {
         }
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         guard ["disable", "allow", "prefer"].contains(mode) else {
-            throw ProbeFailure("sslmode=\(mode) is not supported by the postgres probe (it connects without TLS)")
+            throw ProbeFailure("sslmode=\(mode) is not supported (Steward connects to postgres without TLS)")
         }
         self.host = host
         self.port = components.port ?? 5432
