@@ -1,8 +1,8 @@
 /// What a user may do, from least to most: each role includes the ones below it.
 ///
-/// `viewer` reads; `deployer` deploys, rolls back, aborts and stops; `approver` approves
-/// promotions; `operator` runs runbooks, secrets, scale and restart; `admin` applies stacks and
-/// manages users and tokens.
+/// `viewer` reads; `deployer` deploys, rolls back, aborts, stops and starts (a service, or a
+/// whole environment with `down`); `approver` approves promotions; `operator` runs runbooks,
+/// secrets, scale and restart; `admin` applies stacks and manages users and tokens.
 public enum Role: String, Sendable, CaseIterable, Comparable, Codable {
     case viewer, deployer, approver, `operator`, admin
 

@@ -10,8 +10,7 @@ extension ControlPlane {
     /// dependency URLs). Then it records the release and the deployment and starts it.
     /// - Throws: ``ControlPlaneError`` and changes nothing when the request cannot be carried out.
     public func deploy(
-        service: String, environment: String, version: String, overrides: [String: String] = [:],
-        actor: String, kind: Deployment.Kind = .deploy
+        service: String, environment: String, version: String, overrides: [String: String] = [:], actor: String
     ) throws -> Deployment {
         guard let stack = state.stack else { throw ControlPlaneError.invalid("no stack is loaded") }
         guard stack.service(named: service) != nil else {
@@ -30,20 +29,13 @@ extension ControlPlane {
         if let active = state.activeDeployment(for: target) {
             throw ControlPlaneError.conflict("deployment \(active.id) of \(target) is still \(active.phase.rawValue)")
         }
+        // A count set by `steward scale` sticks: the new version runs that many until the next scale.
         let release = Release(
             number: state.nextReleaseNumber, service: service, environment: environment, version: version,
             overrides: overrides, spec: effective,
             dependencyURLs: Dictionary(stack.dependencies.map { ($0.name, $0.url) }, uniquingKeysWith: { first, _ in first }),
-            createdAt: Date(), createdBy: actor)
-        try checkResolvable(release)
-        let current = state.currentRelease(for: target)
-        let deployment = Deployment(
-            id: state.nextDeploymentID, kind: kind, target: target, release: release.number,
-            previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
-            newInstances: release.instanceIDs, batchSize: effective.deploy.maxSurge,
-            readinessTimeout: effective.deploy.readinessTimeout, requestedBy: actor, createdAt: Date())
-        try begin(deployment, of: release, actor: actor)
-        return state.deployments[deployment.id] ?? deployment
+            scaledInstances: state.scaledInstances(for: target), createdAt: Date(), createdBy: actor)
+        return try roll(release, kind: .deploy, actor: actor)
     }
 
     /// Deploys the release that served before the current one, with its exact settings.
@@ -60,15 +52,23 @@ extension ControlPlane {
         guard let previous = state.previousRelease(for: target) else {
             throw ControlPlaneError.invalid("\(target) has no earlier release to roll back to")
         }
-        // A rollback is a new release with the old one's version, settings and service definition.
-        let release = Release(
-            number: state.nextReleaseNumber, service: service, environment: environment, version: previous.version,
-            overrides: previous.overrides, spec: previous.spec, dependencyURLs: previous.dependencyURLs,
-            createdAt: Date(), createdBy: actor)
+        // A rollback is a new release with the old one's version, settings and service definition;
+        // it returns to a version, never undoes a scale: the pinned count stays.
+        var release = previous.again(number: state.nextReleaseNumber, createdAt: Date(), createdBy: actor)
+        if let pinned = state.scaledInstances(for: target) { release = release.scaled(to: pinned) }
+        return try roll(release, kind: .rollback, actor: actor)
+    }
+
+    /// Rolls a new release out in place of the target's current one (if any): plans the rolling
+    /// deployment, records the release and the deployment in one append, then starts it.
+    ///
+    /// - Throws: ``ControlPlaneError`` `.invalid`, recording nothing, when an instance spec does not resolve.
+    func roll(_ release: Release, kind: Deployment.Kind, actor: String) throws -> Deployment {
         try checkResolvable(release)
+        let target = ServiceEnvironment(service: release.service, environment: release.environment)
         let current = state.currentRelease(for: target)
         let deployment = Deployment(
-            id: state.nextDeploymentID, kind: .rollback, target: target, release: release.number,
+            id: state.nextDeploymentID, kind: kind, target: target, release: release.number,
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
             newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
             readinessTimeout: release.spec.deploy.readinessTimeout, requestedBy: actor, createdAt: Date())

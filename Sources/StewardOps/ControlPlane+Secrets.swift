@@ -82,7 +82,8 @@ extension ControlPlane {
         return users.sorted { ($0.service, $0.environment) < ($1.service, $1.environment) }
     }
 
-    /// Re-deploys the current version of every user of a secret, each as a rolling deployment.
+    /// Restarts every user of a secret (``restart(service:environment:actor:)``), each as a rolling
+    /// deployment whose new instances read the new value.
     func restartUsers(of name: String, environment: String?, actor: String) -> SecretRestart {
         var outcome = SecretRestart(deployments: [], skipped: [])
         let targets: [ServiceEnvironment]
@@ -92,13 +93,10 @@ extension ControlPlane {
             outcome.skipped.append(SkippedRestart(service: "*", environment: environment ?? "*", reason: "\(error)"))
             return outcome
         }
-        for target in targets {
-            guard let release = state.currentRelease(for: target) else { continue }
+        // A service scaled to 0 runs nothing that read the old value; scaling it up reads the new one.
+        for target in targets where (state.currentRelease(for: target)?.spec.instances ?? 0) > 0 {
             do {
-                let deployment = try deploy(
-                    service: target.service, environment: target.environment, version: release.version,
-                    overrides: release.overrides, actor: actor)
-                outcome.deployments.append(deployment)
+                outcome.deployments.append(try restart(service: target.service, environment: target.environment, actor: actor))
             } catch {
                 outcome.skipped.append(
                     SkippedRestart(service: target.service, environment: target.environment, reason: "\(error)"))

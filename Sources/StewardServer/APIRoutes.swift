@@ -46,6 +46,7 @@ public enum APIRoutes {
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
+        addOperationRoutes(to: api, controlPlane: controlPlane)
         addAccessRoutes(to: api, log: log, now: now)
         addSecretRoutes(to: api, controlPlane: controlPlane)
         addRunbookRoutes(to: api, controlPlane: controlPlane)

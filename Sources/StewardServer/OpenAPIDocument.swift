@@ -1,4 +1,5 @@
 import Foundation
+import StewardCore
 
 /// The OpenAPI 3.1 description of the control plane's API, served at `/api/v1/openapi.json`.
 ///
@@ -130,7 +131,43 @@ enum OpenAPIDocument {
         Operation(
             method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke a token (admin)", parameters: [path("id", text)],
             responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
-        ] + secretOperations + runbookOperations
+        ] + secretOperations + dayTwoOperations + runbookOperations
+    }
+
+    /// Restart, scale and start a service in an environment (each a rolling deployment), and take an environment down.
+    static var dayTwoOperations: [Operation] {
+        let name = path("name", text)
+        let refusals = [
+            404: "unknown service or environment, or never deployed there",
+            409: "a deployment is running there, or the service is not in a state to do this",
+            422: "the request cannot be carried out (an unresolvable reference, a count out of range)",
+        ]
+        return [
+        Operation(
+            method: "post", path: "/api/v1/services/{name}/restart",
+            summary: "Restart a service in an environment: its current release again, rolled so ready never drops (operator)",
+            parameters: [name], body: ("application/json", ref("ServiceEnvironmentRequest"), true),
+            responses: refusals.merging([202: "started"]) { $1 }, answer: ref("Deployment")),
+        Operation(
+            method: "post", path: "/api/v1/services/{name}/scale",
+            summary: "Run N instances of a service in an environment; the count sticks until the next scale (operator)",
+            parameters: [name], body: ("application/json", ref("ScaleRequest"), true),
+            responses: refusals.merging([202: "started"]) { $1 }, answer: ref("Deployment")),
+        Operation(
+            method: "post", path: "/api/v1/services/{name}/start",
+            summary: "Start again the release a stop stopped (deployer)",
+            parameters: [name], body: ("application/json", ref("ServiceEnvironmentRequest"), true),
+            responses: refusals.merging([202: "started"]) { $1 }, answer: ref("Deployment")),
+        Operation(
+            method: "post", path: "/api/v1/environments/{name}/down",
+            summary: "Stop every service running in an environment, in one append (deployer)",
+            parameters: [name], body: ("application/json", ref("DownRequest"), false),
+            responses: [
+                202: "stopping (the list is empty when nothing ran there)", 404: "unknown environment",
+                409: "a deployment is running there",
+            ],
+            answer: ["type": "object", "required": ["environment", "stopped"]]),
+        ]
     }
 
     /// The secrets vault's operations: values go in request bodies and never come back.
@@ -193,6 +230,12 @@ enum OpenAPIDocument {
             "properties": ["environment": text, "reason": ["type": "string", "maxLength": 1024]],
         ],
         "AbortRequest": ["type": "object", "properties": ["reason": ["type": "string", "maxLength": 1024]]],
+        "ServiceEnvironmentRequest": ["type": "object", "required": ["environment"], "properties": ["environment": text]],
+        "ScaleRequest": [
+            "type": "object", "required": ["environment", "instances"],
+            "properties": ["environment": text, "instances": ["type": "integer", "minimum": 0, "maximum": 256]],
+        ],
+        "DownRequest": ["type": "object", "properties": ["reason": ["type": "string", "maxLength": DownRequest.maxReasonLength]]],
         "UserRequest": [
             "type": "object", "required": ["name", "roles"],
             "properties": [
@@ -238,7 +281,8 @@ enum OpenAPIDocument {
         "Deployment": [
             "type": "object", "required": ["id", "phase"],
             "properties": [
-                "id": ["type": "integer"], "kind": ["type": "string"],
+                "id": ["type": "integer"],
+                "kind": ["type": "string", "enum": Deployment.Kind.allCases.map(\.rawValue)],
                 "phase": ["type": "string", "enum": ["pending", "rolling", "aborting", "succeeded", "failed"]],
                 "release": ["type": "integer"], "previousRelease": ["type": "integer"], "reason": ["type": "string"],
                 "newInstances": list(["type": "string"]), "oldInstances": list(["type": "string"]),

@@ -79,6 +79,8 @@ public struct RolePermissionMiddleware: RouterMiddleware {
         case .runbookRun(let parameter):
             guard let id = context.parameters.get(parameter, as: Int.self) else { return nil }
             return await runbookRunEnvironment(id)
+        case .path(let parameter):
+            return context.parameters.get(parameter)
         case .body:
             // Collected into the request so the handler reads the same bytes.
             let buffer = try await request.collectBody(upTo: 4 * 1024 * 1024)

@@ -28,6 +28,8 @@ public enum RoutePermissions {
             case deployment(parameter: String)
             /// The environment of the runbook run whose id is this path parameter.
             case runbookRun(parameter: String)
+            /// The path parameter itself names the environment.
+            case path(parameter: String)
         }
 
         public var role: Role
@@ -59,6 +61,12 @@ public enum RoutePermissions {
         "POST /api/v1/rollbacks": .init(.deployer, .body),
         "POST /api/v1/deployments/{id}/abort": .init(.deployer, .deployment(parameter: "id")),
         "POST /api/v1/services/{name}/stop": .init(.deployer, .body),
+        // Start undoes a stop and down is a stop of each service: the same role as stop.
+        "POST /api/v1/services/{name}/start": .init(.deployer, .body),
+        "POST /api/v1/environments/{name}/down": .init(.deployer, .path(parameter: "name")),
+        // Day-2 operations on what runs (Role: operator restarts and scales).
+        "POST /api/v1/services/{name}/restart": .init(.operator, .body),
+        "POST /api/v1/services/{name}/scale": .init(.operator, .body),
         // The stack, users and tokens: admin.
         "PUT /api/v1/stack": .init(.admin),
         "GET /api/v1/users": .init(.admin),

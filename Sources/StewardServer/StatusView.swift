@@ -10,6 +10,10 @@ public struct StatusView: Codable, Sendable {
         public var release: Int?
         public var version: String?
         public var desired: Int
+        /// The count `steward scale` pinned there, when one is (``desired`` is then this count).
+        public var scaled: Int?
+        /// While stopped: the release `steward start` runs again.
+        public var stoppedRelease: Int?
         public var ready: Int
         public var instances: [InstanceStatusView]
         public var deployment: Deployment?
@@ -58,6 +62,7 @@ public struct StatusView: Codable, Sendable {
                     ServiceStatus(
                         service: service.name, environment: environment.name, release: release?.number,
                         version: release?.version, desired: release?.spec.instances ?? 0,
+                        scaled: state.scaledInstances(for: target), stoppedRelease: state.stopped[target],
                         ready: mine.filter { $0.ready && $0.spec.release == release?.number }.count,
                         instances: mine.map {
                             InstanceStatusView(

@@ -33,6 +33,9 @@ enum RunbookFixture {
         """
     }
 
+    /// The examples' environments, none asking for approvals.
+    static let environments = "  development: {}\n  staging: {}\n  production: {}\n"
+
     /// A stack file: the given dependencies (name → URL), services and environments, then `runbooks`.
     static func stack(dependencies: [String: String], services: String, environments: String, runbooks: String) -> String {
         "version: 1\nstack: runbooks\ndependencies:\n"

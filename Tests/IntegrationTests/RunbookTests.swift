@@ -22,7 +22,7 @@ import Testing
             F.stack(
                 dependencies: ["db": "postgres://postgres:${secret:DB_PASSWORD}@127.0.0.1:\(postgres.port)/postgres"],
                 services: F.service("api", port: try FreePort.next()),
-                environments: "  development: {}\n  production: {approvals: 1}\n", runbooks: runbooks),
+                environments: "  development: {}\n  staging: {}\n  production: {approvals: 1}\n", runbooks: runbooks),
             to: cluster)
         let ops = try await F.user("ops", roles: ["operator"], on: cluster)
         let ann = try await F.user("ann", roles: ["approver@production"], on: cluster)
@@ -89,7 +89,7 @@ import Testing
               IF (SELECT frozen FROM audit_freeze) THEN RAISE EXCEPTION 'audit logs are frozen for an investigation'; END IF;
               RETURN OLD;
             END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER freeze BEFORE DELETE ON "AuditLogs" FOR EACH ROW EXECUTE FUNCTION refuse_delete();
+            CREATE TRIGGER audit_freeze_guard BEFORE DELETE ON "AuditLogs" FOR EACH ROW EXECUTE FUNCTION refuse_delete();
             """)
         let failed = try await F.steward(
             ["runbook", "run", "archive-audit-logs", "--env", "development", "--yes"], token: ops, on: cluster)
@@ -129,7 +129,7 @@ import Testing
                     "cache": "redis://:${secret:CACHE_PASSWORD}@127.0.0.1:\(redis.port)",
                     "db": "postgres://nobody@127.0.0.1:1/none",
                 ],
-                services: F.service("backend", port: try FreePort.next()), environments: "  development: {}\n",
+                services: F.service("backend", port: try FreePort.next()), environments: F.environments,
                 runbooks: try F.exampleRunbooks("data-aggregator")),
             to: cluster)
         let deploy = try await cluster.api(
@@ -169,7 +169,7 @@ import Testing
             F.stack(
                 dependencies: ["db": "postgres://nobody@127.0.0.1:1/none", "cache": "redis://127.0.0.1:1"],
                 services: F.service("web", port: try FreePort.next(), instances: 2) + F.service("api", port: apiPort, instances: 2),
-                environments: "  development: {}\n", runbooks: try F.exampleRunbooks("auterity")),
+                environments: F.environments, runbooks: try F.exampleRunbooks("auterity")),
             to: cluster)
         // The stable port is served by the traffic proxy in a later version; here a demo-app stands in for it.
         let standIn = try cluster.launchExtra(StewardCluster.demoAppBinary, [], environment: ["PORT": "\(apiPort)"])
@@ -229,10 +229,10 @@ import Testing
                     run: [touch, "\(marker)"]
 
             """
-        try await F.apply(
-            F.stack(dependencies: [:], services: F.service("web", port: try FreePort.next()), environments: "  development: {}\n", runbooks: runbooks)
-                .replacingOccurrences(of: "dependencies:\n", with: ""),
-            to: cluster)
+        let stack = F.stack(
+            dependencies: [:], services: F.service("web", port: try FreePort.next()), environments: "  development: {}\n",
+            runbooks: runbooks)
+        try await F.apply(stack, to: cluster)
         let started = try await F.start("slow", environment: "development", token: cluster.adminToken, on: cluster)
         let id = try started.decode(F.Run.self).id
         try await eventually(timeout: .seconds(10), "the step to run") {
@@ -240,6 +240,8 @@ import Testing
         }
         cluster.killServer()
         try await cluster.startServer()
+        // The run is folded back from the log; the stack file given to `serve` wins at start, so apply ours again.
+        try await F.apply(stack, to: cluster)
         let run = try await F.waitFor(id, ["failed", "succeeded"], on: cluster, timeout: .seconds(20))
         #expect(run.phase == "failed")
         #expect(run.step("wait")?.state == "interrupted")

@@ -30,27 +30,27 @@ import Testing
 
     @Test func everyStepKindParses() throws {
         let stack = try Self.parse("""
-              - name: count
-                sql: {dependency: db, statement: "SELECT count(*) FROM pg_stat_activity"}
-              - name: archive
-                when: steps.count.value > 0
-                sql: {dependency: db, statements: ["DELETE FROM a", "SELECT 1"]}
-                timeout: 2m
-              - name: flush
-                confirm: true
-                redis: {dependency: cache, command: FLUSHDB}
-              - name: ping
-                stopOnFailure: false
-                http: {url: "http://127.0.0.1:${services.api.port}/health", method: post, expectStatus: [200, 204], headers: {X-Env: "${environment}"}}
-              - name: report
-                run: [sh, -c, 'echo "$DB"']
-                env: {DB: "${dependencies.db.url}"}
-              - name: restart
-                restart: api
-              - name: scale
-                scale: {service: api, instances: 3}
-              - name: gate
-                confirm: true
+                  - name: count
+                    sql: {dependency: db, statement: "SELECT count(*) FROM pg_stat_activity"}
+                  - name: archive
+                    when: steps.count.value > 0
+                    sql: {dependency: db, statements: ["DELETE FROM a", "SELECT 1"]}
+                    timeout: 2m
+                  - name: flush
+                    confirm: true
+                    redis: {dependency: cache, command: FLUSHDB}
+                  - name: ping
+                    stopOnFailure: false
+                    http: {url: "http://127.0.0.1:${services.api.port}/health", method: post, expectStatus: [200, 204], headers: {X-Env: "${environment}"}}
+                  - name: report
+                    run: [sh, -c, 'echo "$DB"']
+                    env: {DB: "${dependencies.db.url}"}
+                  - name: restart
+                    restart: api
+                  - name: scale
+                    scale: {service: api, instances: 3}
+                  - name: gate
+                    confirm: true
             """).get()
         let steps = try #require(stack.runbooks.first?.steps)
         #expect(steps.map(\.action.kind) == ["sql", "sql", "redis", "http", "run", "restart", "scale", "confirm"])

@@ -160,6 +160,16 @@ import Testing
                 stopOnFailure: false
                 when: steps.flush.succeeded
                 timeout: 5s
+              - name: count
+                sql: {dependency: db, statement: SELECT 1}
+              - name: archive
+                sql: {dependency: db, statements: ["DELETE FROM a", "SELECT 1"]}
+              - name: ping
+                http: {url: "http://127.0.0.1:${services.api.port}/health", method: post, headers: {X-Env: "${environment}"}, body: "{}", expectStatus: 200}
+              - name: restart
+                restart: api
+              - name: scale
+                scale: {service: api, instances: 2}
         incidents:
           responseTargets: {P0: 15m, P1: 2h, p2: 1d, P3: 7d}
           escalation:
@@ -297,6 +307,15 @@ import Testing
                             action: .command(["redis-cli", "DBSIZE"], env: ["REDISCLI_AUTH": "${secret:CACHE_PASSWORD}"]),
                             stopOnFailure: false, condition: try RunbookCondition(parsing: "steps.flush.succeeded"),
                             timeout: .seconds(5)),
+                        .init(name: "count", action: .sql(dependency: "db", statements: ["SELECT 1"])),
+                        .init(name: "archive", action: .sql(dependency: "db", statements: ["DELETE FROM a", "SELECT 1"])),
+                        .init(
+                            name: "ping",
+                            action: .http(.init(
+                                method: "POST", url: "http://127.0.0.1:${services.api.port}/health",
+                                headers: ["X-Env": "${environment}"], body: "{}", expectStatus: [200]))),
+                        .init(name: "restart", action: .restart(service: "api")),
+                        .init(name: "scale", action: .scale(service: "api", instances: 2)),
                     ], environments: ["production"])
             ])
         #expect(

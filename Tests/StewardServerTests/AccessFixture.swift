@@ -13,8 +13,9 @@ import StewardTesting
 import Synchronization
 
 /// A control plane in which every route of the API has a request that succeeds for a caller
-/// with enough rights: `api` serves release 2 in production (so it can be rolled back and
-/// stopped), `web` has a deployment in progress there (to read and abort), the agent reports an
+/// with enough rights: `api` serves release 2 in production (so it can be rolled back, stopped,
+/// restarted and scaled), `web` has a deployment in progress there (to read and abort); in
+/// development `api` was stopped (to start) and `web` runs (to take down); the agent reports an
 /// `api` instance (whose log it serves), user `carol` has token `tok_carol` (to remove and revoke),
 /// and the vault holds `DB_PASSWORD` for production (to list, rotate and remove).
 struct AccessFixture {
@@ -91,17 +92,22 @@ struct AccessFixture {
         }
     }
 
-    /// The stack, then two successful deployments of `api` to production (releases 1 and 2).
+    /// The stack, two successful deployments of `api` to production (releases 1 and 2), then in
+    /// development `api` deployed and stopped (release 3) and `web` deployed (release 4).
     static func seed(_ log: EventLog, stack: StackSpec) throws {
         var state = StackState()
         var events: [StewardEvent] = [.stackApplied(StackApplied(spec: stack, digest: "d1", file: "steward.yaml"))]
         state.apply(events[0])
-        let target = ServiceEnvironment(service: "api", environment: "production")
-        guard let spec = stack.effectiveService("api", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
         let time = Date(timeIntervalSince1970: 1_780_000_000)
-        for version in ["1.0.0", "2.0.0"] {
+        let production = ServiceEnvironment(service: "api", environment: "production")
+        let stoppedAPI = ServiceEnvironment(service: "api", environment: "development")
+        let runningWeb = ServiceEnvironment(service: "web", environment: "development")
+        for (target, version) in [(production, "1.0.0"), (production, "2.0.0"), (stoppedAPI, "1.0.0"), (runningWeb, "1.0.0")] {
+            guard let spec = stack.effectiveService(target.service, in: target.environment) else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
             let release = Release(
-                number: state.nextReleaseNumber, service: "api", environment: "production", version: version,
+                number: state.nextReleaseNumber, service: target.service, environment: target.environment, version: version,
                 overrides: [:], spec: spec, createdAt: time, createdBy: "root")
             let current = state.currentRelease(for: target)
             let deployment = Deployment(
@@ -116,6 +122,7 @@ struct AccessFixture {
                 events.append(event)
             }
         }
+        events.append(.serviceStopped(ServiceStopped(target: stoppedAPI, release: 3, reason: "seeded")))
         try log.append(events.map { event in
             let encoded = try event.encoded()
             return NewEvent(type: encoded.type, subject: encoded.subject, actor: "root", time: time, payload: encoded.payload)
@@ -144,6 +151,11 @@ struct AccessFixture {
         return secret
     }
 
+    /// The environment a route's request in ``requests()`` acts on, when it is not production.
+    static let requestEnvironments = [
+        "POST /api/v1/services/{name}/start": "development", "POST /api/v1/environments/{name}/down": "development",
+    ]
+
     /// One request for every protected route, built to succeed for a caller who may make it.
     func requests() -> [String: (path: String, body: String?, contentType: String)] {
         let json = "application/json"
@@ -167,6 +179,12 @@ struct AccessFixture {
             "POST /api/v1/rollbacks": ("/api/v1/rollbacks", #"{"service":"api","environment":"production"}"#, json),
             "POST /api/v1/deployments/{id}/abort": ("/api/v1/deployments/\(id)/abort", nil, json),
             "POST /api/v1/services/{name}/stop": ("/api/v1/services/api/stop", #"{"environment":"production"}"#, json),
+            "POST /api/v1/services/{name}/restart": ("/api/v1/services/api/restart", #"{"environment":"production"}"#, json),
+            "POST /api/v1/services/{name}/scale": (
+                "/api/v1/services/api/scale", #"{"environment":"production","instances":3}"#, json
+            ),
+            "POST /api/v1/services/{name}/start": ("/api/v1/services/api/start", #"{"environment":"development"}"#, json),
+            "POST /api/v1/environments/{name}/down": ("/api/v1/environments/development/down", nil, json),
             "PUT /api/v1/stack": ("/api/v1/stack", Self.stackText, "application/yaml"),
             "GET /api/v1/users": ("/api/v1/users", nil, json),
             "POST /api/v1/users": ("/api/v1/users", #"{"name":"dave","roles":["viewer"]}"#, json),

@@ -27,6 +27,7 @@ struct RoleMatrixTests {
 
     /// Every route × every role, granted in the route's environment and only in another one: exactly 2xx when
     /// the role is enough there, else 403 with a JSON body naming the role and environment needed.
+    /// (Requests act in production unless ``AccessFixture/requestEnvironments`` says otherwise.)
     @Test func everyRouteAgainstEveryRole() async throws {
         let agent = try AccessFixture.fakeAgent()
         defer { agent.stop() }
@@ -37,8 +38,10 @@ struct RoleMatrixTests {
             for role in Role.allCases {
                 let fixture = try await AccessFixture(agentURL: agent.url)
                 let request = try #require(fixture.requests()[route])
-                let inside = permission.environment == .none ? role.rawValue : "\(role.rawValue)@production"
-                let outside = "\(role.rawValue)@development"
+                let environment = AccessFixture.requestEnvironments[route] ?? "production"
+                let other = environment == "production" ? "development" : "production"
+                let inside = permission.environment == .none ? role.rawValue : "\(role.rawValue)@\(environment)"
+                let outside = "\(role.rawValue)@\(other)"
                 let insideToken = try fixture.caller("in-\(role)", roles: [inside])
                 let outsideToken = try fixture.caller("out-\(role)", roles: [outside])
                 try await fixture.application.test(.router) { client in

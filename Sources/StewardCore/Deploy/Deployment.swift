@@ -28,9 +28,17 @@ public struct Deployment: Sendable, Codable, Equatable {
     }
 
     /// Why a deployment was created.
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// A version deployed (`steward deploy`).
         case deploy
+        /// The release that served before, again (`steward rollback`).
         case rollback
+        /// The current release again, every instance replaced (`steward restart`, `secret rotate --restart`).
+        case restart
+        /// The current release with another instance count (`steward scale`).
+        case scale
+        /// The release a stop stopped, again (`steward start`).
+        case start
     }
 
     /// Something that happened to the deployment.

@@ -7,7 +7,7 @@ import Foundation
 /// cannot read one falls back to an earlier one (it is marked informational).
 ///
 /// JSON (v1): `{"v":1, "informational":true, "covers":{"seq":N, "hash":H}, "state":{"stack":…?,
-/// "releases":[…], "current":[…], "deployments":[…], "instances":[…], "dependencies":[…], "runbookRuns":[…]}}` (`runbookRuns` may be absent), every
+/// "releases":[…], "current":[…], "stopped":[…]?, "deployments":[…], "instances":[…], "dependencies":[…], "runbookRuns":[…]?}}`, every
 /// list sorted by its key; see `docs/events.md`.
 public struct StateCheckpoint: Sendable, Equatable {
     /// The sequence number of the last event folded into ``state``.
@@ -35,7 +35,7 @@ extension StateCheckpoint: Codable {
     }
 
     enum StateKeys: String, CodingKey {
-        case stack, releases, current, deployments, instances, dependencies, runbookRuns
+        case stack, releases, current, stopped, deployments, instances, dependencies, runbookRuns
     }
 
     enum CurrentKeys: String, CodingKey {
@@ -67,6 +67,17 @@ extension StateCheckpoint: Codable {
                 service: try entry.decode(String.self, forKey: .service),
                 environment: try entry.decode(String.self, forKey: .environment))
             state.current[target] = try entry.decode(Int.self, forKey: .release)
+        }
+        // Absent in checkpoints written before `steward start` existed: nothing was remembered then.
+        if body.contains(.stopped) {
+            var stopped = try body.nestedUnkeyedContainer(forKey: .stopped)
+            while !stopped.isAtEnd {
+                let entry = try stopped.nestedContainer(keyedBy: CurrentKeys.self)
+                let target = ServiceEnvironment(
+                    service: try entry.decode(String.self, forKey: .service),
+                    environment: try entry.decode(String.self, forKey: .environment))
+                state.stopped[target] = try entry.decode(Int.self, forKey: .release)
+            }
         }
         var deployments = try body.nestedUnkeyedContainer(forKey: .deployments)
         while !deployments.isAtEnd {
@@ -107,6 +118,15 @@ extension StateCheckpoint: Codable {
             try entry.encode(target.service, forKey: .service)
             try entry.encode(target.environment, forKey: .environment)
             try entry.encode(release, forKey: .release)
+        }
+        if !state.stopped.isEmpty {
+            var stopped = body.nestedUnkeyedContainer(forKey: .stopped)
+            for (target, release) in state.stopped.sorted(by: { $0.key.description < $1.key.description }) {
+                var entry = stopped.nestedContainer(keyedBy: CurrentKeys.self)
+                try entry.encode(target.service, forKey: .service)
+                try entry.encode(target.environment, forKey: .environment)
+                try entry.encode(release, forKey: .release)
+            }
         }
         var deployments = body.nestedUnkeyedContainer(forKey: .deployments)
         for id in state.deployments.keys.sorted() {

@@ -137,7 +137,7 @@ extension StackFile.Compiler {
         let url = m.required("url", expected: "an http:// or https:// URL").flatMap { field -> String? in
             guard let text = interpolated(field) else { return nil }
             let lowered = text.lowercased()
-            guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") || lowered.hasPrefix("${") else {
                 field.invalid("an http:// or https:// URL")
                 return nil
             }

@@ -21,12 +21,19 @@ public struct Release: Sendable, Codable, Equatable {
     /// the stack file changed (an abort or a rollback restores exactly what ran). Empty for
     /// releases recorded before this snapshot existed: those use the current stack's URLs.
     public var dependencyURLs: [String: String]
+    /// The instance count set by `steward scale` for this service in this environment, when one
+    /// was set: ``spec`` then runs this many instances whatever the stack file says, and every
+    /// later release of the same service and environment carries it forward (deploy, restart,
+    /// rollback, start) until the next scale. Nil when the count comes from the stack file.
+    public var scaledInstances: Int?
     public var createdAt: Date
     public var createdBy: String
 
+    /// Creates a release; with `scaledInstances`, `spec` runs that many instances.
     public init(
         number: Int, service: String, environment: String, version: String, overrides: [String: String] = [:],
-        spec: ServiceSpec, dependencyURLs: [String: String] = [:], createdAt: Date, createdBy: String
+        spec: ServiceSpec, dependencyURLs: [String: String] = [:], scaledInstances: Int? = nil, createdAt: Date,
+        createdBy: String
     ) {
         self.number = number
         self.service = service
@@ -35,6 +42,8 @@ public struct Release: Sendable, Codable, Equatable {
         self.overrides = overrides
         self.spec = spec
         self.dependencyURLs = dependencyURLs
+        self.scaledInstances = scaledInstances
+        if let scaledInstances { self.spec.instances = scaledInstances }
         self.createdAt = createdAt
         self.createdBy = createdBy
     }

@@ -11,6 +11,9 @@ public struct StackState: Sendable, Equatable {
     public var releases: [Int: Release] = [:]
     /// The release serving each service in each environment.
     public var current: [ServiceEnvironment: Int] = [:]
+    /// The release each stopped service was running when `steward stop` (or `down`) stopped it:
+    /// what `steward start` runs again. Cleared when a deployment there succeeds.
+    public var stopped: [ServiceEnvironment: Int] = [:]
     public var deployments: [Int: Deployment] = [:]
     /// Last observed change per instance id.
     public var instances: [String: InstanceObservation] = [:]
@@ -51,9 +54,15 @@ public struct StackState: Sendable, Equatable {
                 if deployment.finishedAt == nil { deployment.finishedAt = finished.at }
                 deployments[finished.id] = deployment
             }
-            if finished.phase == .succeeded { current[finished.target] = finished.release }
-        case .serviceStopped(let stopped):
-            if current[stopped.target] == stopped.release { current[stopped.target] = nil }
+            if finished.phase == .succeeded {
+                current[finished.target] = finished.release
+                stopped[finished.target] = nil
+            }
+        case .serviceStopped(let stop):
+            if current[stop.target] == stop.release {
+                current[stop.target] = nil
+                stopped[stop.target] = stop.release
+            }
         case .instanceObserved(let observation):
             instances[observation.instanceID] = observation
         case .dependencyObserved(let observation):
@@ -83,6 +92,11 @@ public struct StackState: Sendable, Equatable {
     /// The release serving a service in an environment.
     public func currentRelease(for target: ServiceEnvironment) -> Release? {
         current[target].flatMap { releases[$0] }
+    }
+
+    /// The release a stop left behind, which `steward start` runs again (nil while it runs).
+    public func stoppedRelease(for target: ServiceEnvironment) -> Release? {
+        stopped[target].flatMap { releases[$0] }
     }
 
     /// The release to return to on rollback: the one served before the current one.

@@ -33,7 +33,8 @@ extension Steward {
                     let release = row.release
                     table.append([
                         "r\(release.number)", release.service, release.environment, release.version,
-                        String(release.spec.instances), StewardDate.format(release.createdAt), release.createdBy,
+                        String(release.spec.instances) + (release.scaledInstances == nil ? "" : " (scaled)"),
+                        StewardDate.format(release.createdAt), release.createdBy,
                         row.serving ? "serving" : "",
                     ])
                 }

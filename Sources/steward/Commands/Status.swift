@@ -18,9 +18,11 @@ extension Steward {
                 print("stack \(status.stack ?? "(none)") · agent \(status.agent.reachable ? "up" : "UNREACHABLE") at \(status.agent.url)")
                 var rows = [["SERVICE", "ENV", "RELEASE", "READY", "DEPLOYMENT"]]
                 for service in status.services {
-                    let release = service.release.map { "r\($0) \(service.version ?? "")" } ?? "-"
-                    let deployment = service.deployment.map { "#\($0.id) \($0.phase.rawValue)" } ?? "-"
-                    rows.append([service.service, service.environment, release, "\(service.ready)/\(service.desired)", deployment])
+                    let release = service.release.map { "r\($0) \(service.version ?? "")" }
+                        ?? service.stoppedRelease.map { "stopped (r\($0))" } ?? "-"
+                    let deployment = service.deployment.map { "#\($0.id) \($0.kind.rawValue) \($0.phase.rawValue)" } ?? "-"
+                    let ready = "\(service.ready)/\(service.desired)" + (service.scaled.map { " (scaled to \($0))" } ?? "")
+                    rows.append([service.service, service.environment, release, ready, deployment])
                 }
                 print(Table.render(rows))
                 let instances = status.services.flatMap(\.instances)

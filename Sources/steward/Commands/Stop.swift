@@ -8,7 +8,7 @@ extension Steward {
     struct Stop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Stop a service in an environment (also one removed from the stack).",
-            discussion: "The service keeps its releases and history; `steward deploy` starts it again.")
+            discussion: "The service keeps its releases and history; `steward start` runs the stopped release again.")
 
         @Argument(help: "The service to stop.")
         var service: String
@@ -27,32 +27,15 @@ extension Steward {
 
         @OptionGroup var options: ClientOptions
 
-        struct Instance: Decodable {
-            struct Spec: Decodable { var id: String }
-            var spec: Spec
-        }
-
         func run() async throws {
             try await reportingErrors {
-                let client = try options.client()
+                let client = options.client()
                 let body = try JSONEncoder.steward.encode(StopRequest(environment: environment, reason: reason))
                 let data = try await client.send("POST", "/api/v1/services/\(service.urlPathEncoded)/stop", body: body)
                 let answer = try JSONDecoder.steward.decode(StopAnswer.self, from: data)
                 if wait {
-                    let deadline = ContinuousClock.now + .seconds(timeout)
-                    let query = "service=\(service.urlQueryEncoded)&environment=\(environment.urlQueryEncoded)"
-                    while true {
-                        let listed = try await client.send("GET", "/api/v1/instances?\(query)")
-                        let left = try JSONDecoder.steward.decode([Instance].self, from: listed).map(\.spec.id)
-                            .filter(answer.stopping.contains)
-                        if left.isEmpty { break }
-                        if options.output == .text { printError("stopping: \(left.joined(separator: ", "))") }
-                        guard ContinuousClock.now < deadline else {
-                            printError("error: \(left.count) instance(s) still running after \(timeout)s")
-                            throw ExitCode(1)
-                        }
-                        try await Task.sleep(for: .milliseconds(500))
-                    }
+                    try await StoppingFollower(client: client, output: options.output)
+                        .waitUntilGone(answer.stopping, environment: environment, service: service, timeout: timeout)
                 }
                 if options.output == .json { return printJSON(data) }
                 print("\(service)/\(environment): \(wait ? "stopped" : "stopping") \(answer.stopping.joined(separator: ", "))")

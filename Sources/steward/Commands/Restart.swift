@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import StewardCore
+import StewardServer
+
+extension Steward {
+    /// `steward restart SERVICE --env ENV`: every instance replaced, never below the ready count.
+    struct Restart: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Restart a service in an environment (rolling: never fewer ready instances than before).",
+            discussion: """
+                Runs the current release again as a new release (same version, --set variables, service \
+                definition and scale) through a rolling deployment: new instances start and pass readiness \
+                before old ones stop. Secrets are read again. To pick up a changed stack file, deploy instead. \
+                Needs the operator role there.
+                """)
+
+        @Argument(help: "The service to restart.")
+        var service: String
+
+        @Option(name: .customLong("env"), help: "The environment.")
+        var environment: String
+
+        @OptionGroup var follow: FollowOptions
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let client = options.client()
+                let body = try JSONEncoder.steward.encode(ServiceEnvironmentRequest(environment: environment))
+                let data = try await client.send("POST", "/api/v1/services/\(service.urlPathEncoded)/restart", body: body)
+                let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
+                try await DeploymentFollower(client: client, output: options.output)
+                    .report(deployment, initialData: data, wait: follow.wait, timeout: follow.timeout)
+            }
+        }
+    }
+}

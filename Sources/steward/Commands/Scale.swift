@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import StewardCore
+import StewardServer
+
+extension Steward {
+    /// `steward scale SERVICE --env ENV N`: run N instances; the count sticks until the next scale.
+    struct Scale: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run N instances of a service in an environment (rolling).",
+            discussion: """
+                Rolls out the current release again with N instances (0 to 256). The count sticks: later \
+                deploys, restarts, rollbacks and starts there keep it until the next scale, whatever the stack \
+                file says. 0 stops every instance but keeps the service's version and count: scale it up to \
+                run it again. Needs the operator role there.
+                """)
+
+        @Argument(help: "The service to scale.")
+        var service: String
+
+        @Option(name: .customLong("env"), help: "The environment.")
+        var environment: String
+
+        @Argument(help: "How many instances to run, 0 to 256.")
+        var instances: Int
+
+        @OptionGroup var follow: FollowOptions
+        @OptionGroup var options: ClientOptions
+
+        func validate() throws {
+            let range = ServiceSpec.instanceRange
+            guard range.contains(instances) else {
+                throw ValidationError("N must be from \(range.lowerBound) to \(range.upperBound), got \(instances)")
+            }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let client = options.client()
+                let body = try JSONEncoder.steward.encode(ScaleRequest(environment: environment, instances: instances))
+                let data = try await client.send("POST", "/api/v1/services/\(service.urlPathEncoded)/scale", body: body)
+                let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
+                try await DeploymentFollower(client: client, output: options.output)
+                    .report(deployment, initialData: data, wait: follow.wait, timeout: follow.timeout)
+            }
+        }
+    }
+}
