@@ -52,7 +52,7 @@ import Testing
         let result = await prober.run(.exec(command: ["/bin/sh", "-c", script]), target: ProbeTarget(), timeout: .milliseconds(300))
         #expect(!result.ok)
         #expect(result.message.contains("timed out after 300ms"), "\(result.message)")
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(15), "bounded by its timeout, not by the silent peer")
 
         let pid = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // Reaped: not even a zombie is left of the direct child.

@@ -51,7 +51,7 @@ import Testing
         let result = await probe("postgres://postgres@127.0.0.1:\(silent.port)/postgres", timeout: .milliseconds(400))
         #expect(!result.ok)
         #expect(result.message.contains("timed out after 400ms"), "\(result.message)")
-        #expect(ContinuousClock.now - started < .milliseconds(2400))
+        #expect(ContinuousClock.now - started < .seconds(15), "bounded by its timeout, not by the silent peer")
     }
 
     /// Malformed URLs and TLS requirements fail without connecting.

@@ -84,7 +84,7 @@ import Testing
         #expect(!result.succeeded)
         #expect(result.status == nil)
         #expect(result.error?.contains("timed out after 300ms") == true, "\(result.error ?? "")")
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(15), "bounded by its timeout, not by the silent peer")
     }
 
     /// A refused connection and a URL's password: the error says what happened and never shows the password.

@@ -17,7 +17,8 @@ import Synchronization
 /// restarted and scaled), `web` has a deployment in progress there (to read and abort); in
 /// development `api` was stopped (to start) and `web` runs (to take down); the agent reports an
 /// `api` instance (whose log it serves), user `carol` has token `tok_carol` (to remove and revoke),
-/// and the vault holds `DB_PASSWORD` for production (to list, rotate and remove).
+/// the vault holds `DB_PASSWORD` for production (to list, rotate and remove), and a run of the
+/// runbook `check` waits for approval in production (to read, approve and cancel).
 struct AccessFixture {
     static let stackText = """
         version: 1
@@ -36,6 +37,11 @@ struct AccessFixture {
         environments:
           development: {}
           production: {}
+        runbooks:
+          - name: check
+            steps:
+              - name: gate
+                confirm: true
         """
 
     let log: EventLog
@@ -43,6 +49,8 @@ struct AccessFixture {
     let application: Application<RouterResponder<StewardRequestContext>>
     /// The deployment of `web` in production that is still running.
     let activeDeployment: Int
+    /// The run of `check` in production that waits for approval.
+    let waitingRun: Int
     /// The clock the router reads (token expiry); tests move it.
     let clock: TestClock
 
@@ -68,6 +76,7 @@ struct AccessFixture {
         let web = try await controlPlane.deploy(
             service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
         activeDeployment = web.id
+        waitingRun = try await controlPlane.startRunbook("check", environment: "production", actor: "root").id
         guard let spec = stack.effectiveService("api", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
         let instance = InstanceSpec(
             id: "api-production-r2-0", service: "api", environment: "production", release: 2, version: "2.0.0",
@@ -198,6 +207,13 @@ struct AccessFixture {
                 "/api/v1/secrets/DB_PASSWORD/rotate", #"{"value":"s4cret","environment":"production"}"#, json
             ),
             "DELETE /api/v1/secrets/{name}": ("/api/v1/secrets/DB_PASSWORD?environment=production", nil, json),
+            "GET /api/v1/runbooks": ("/api/v1/runbooks", nil, json),
+            "GET /api/v1/runbooks/{name}": ("/api/v1/runbooks/check", nil, json),
+            "POST /api/v1/runbooks/{name}/runs": ("/api/v1/runbooks/check/runs", #"{"environment":"production"}"#, json),
+            "GET /api/v1/runbook-runs": ("/api/v1/runbook-runs?environment=production", nil, json),
+            "GET /api/v1/runbook-runs/{id}": ("/api/v1/runbook-runs/\(waitingRun)", nil, json),
+            "POST /api/v1/runbook-runs/{id}/approve": ("/api/v1/runbook-runs/\(waitingRun)/approve", nil, json),
+            "POST /api/v1/runbook-runs/{id}/cancel": ("/api/v1/runbook-runs/\(waitingRun)/cancel", nil, json),
         ]
     }
 }

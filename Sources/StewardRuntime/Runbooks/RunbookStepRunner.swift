@@ -19,11 +19,21 @@ public struct RunbookStepRunner: Sendable {
 
     /// A runner on `eventLoopGroup` (Redis and PostgreSQL connections) sending HTTP requests with `httpClient`.
     public init(
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, httpClient: HTTPClient = .shared
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        httpClient: HTTPClient = RunbookStepRunner.sharedHTTPClient
     ) {
         self.eventLoopGroup = eventLoopGroup
         self.httpClient = httpClient
     }
+
+    /// The HTTP client of every runner: a refused connection is an answer, not retried until the
+    /// timeout, and a redirect is reported as the step's status rather than followed.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// The longest a step may take: no clock can wait for "forever" (`.seconds(.max)`), and no step should.
     public static let longestTimeout: Duration = .seconds(7 * 24 * 3600)
