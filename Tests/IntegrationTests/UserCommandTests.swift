@@ -100,4 +100,81 @@ struct UserCommandTests {
         #expect(badExpiry.status == 64)
         #expect(badExpiry.standardError.contains("--expires 'soon' is not a lifetime"))
     }
+
+    /// Each role runs the operating commands from the command line: what it may do succeeds, what it may not
+    /// exits 2 with the role and environment it lacks. Deployers stop and start, operators restart, scale and
+    /// run runbooks, approvers approve a step another person's run waits for; secrets are the operator's.
+    @Test func eachRoleOperatesAsItMay() async throws {
+        let cluster = try await StewardCluster.start()
+        defer { cluster.shutdown() }
+        let admin = cluster.adminToken
+        let runbooks = """
+            runbooks:
+              - name: checked-restart
+                steps:
+                  - name: approve
+                    confirm: true
+                  - name: restart
+                    restart: web
+
+            """
+        try await RunbookFixture.apply(StewardCluster.stackYAML(readinessTimeout: "5s") + "\n" + runbooks, to: cluster)
+        var tokens: [String: String] = [:]
+        for role in ["viewer", "deployer", "approver", "operator"] {
+            #expect(try await run(cluster, ["user", "add", role, "--role", role], token: admin).status == 0)
+            tokens[role] = try await run(cluster, ["token", "create", "--user", role], token: admin)
+                .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func expectRefused(_ role: String, _ arguments: [String], route: String, needs: String, in scope: String = "environment 'development'")
+            async throws
+        {
+            let result = try await run(cluster, arguments, token: tokens[role]!)
+            #expect(result.status == 2, "\(role) \(arguments): \(result.standardOutput)")
+            let held = scope.hasPrefix("every") ? "in every environment" : "there"
+            #expect(
+                result.standardError
+                    == "error: \(route) needs the role '\(needs)' in \(scope); user '\(role)' has '\(role)' \(held) (HTTP 403)\n",
+                "\(role) \(arguments)")
+        }
+
+        #expect(try await run(cluster, ["deploy", "web", "--env", "development", "--version", "1.0.0", "--wait"], token: tokens["deployer"]!).status == 0)
+        try await expectRefused(
+            "viewer", ["stop", "web", "--env", "development"], route: "POST /api/v1/services/{name}/stop", needs: "deployer")
+        try await expectRefused(
+            "deployer", ["restart", "web", "--env", "development"], route: "POST /api/v1/services/{name}/restart", needs: "operator")
+        try await expectRefused(
+            "approver", ["scale", "web", "--env", "development", "3"], route: "POST /api/v1/services/{name}/scale", needs: "operator")
+        try await expectRefused(
+            "deployer", ["runbook", "run", "checked-restart", "--env", "development", "--detach"],
+            route: "POST /api/v1/runbooks/{name}/runs", needs: "operator")
+        try await expectRefused("approver", ["secret", "list"], route: "GET /api/v1/secrets", needs: "operator", in: "every environment")
+
+        let stop = try await run(cluster, ["stop", "web", "--env", "development", "--wait"], token: tokens["deployer"]!)
+        #expect(stop.status == 0, "\(stop.standardError)")
+        let start = try await run(cluster, ["start", "web", "--env", "development", "--wait"], token: tokens["deployer"]!)
+        #expect(start.status == 0, "\(start.standardError)")
+        let scale = try await run(cluster, ["scale", "web", "--env", "development", "3", "--wait"], token: tokens["operator"]!)
+        #expect(scale.status == 0, "\(scale.standardError)")
+        #expect(try await cluster.agentInstances().filter(\.ready).count == 3)
+
+        // Everyone may read the runbooks; the operator starts one, the approver (not a viewer) approves its gate.
+        let listed = try await run(cluster, ["runbook", "list"], token: tokens["viewer"]!)
+        #expect(listed.status == 0)
+        #expect(listed.standardOutput.contains("checked-restart  (2 steps; all environments)"))
+        let started = try await run(
+            cluster, ["runbook", "run", "checked-restart", "--env", "development", "--detach", "--output", "json"],
+            token: tokens["operator"]!)
+        #expect(started.status == 0, "\(started.standardError)")
+        let waiting = try JSONDecoder().decode(RunbookFixture.Run.self, from: Data(started.standardOutput.utf8))
+        _ = try await RunbookFixture.waitFor(waiting.id, ["awaiting-approval"], on: cluster)
+        try await expectRefused(
+            "viewer", ["runbook", "approve", "\(waiting.id)"], route: "POST /api/v1/runbook-runs/{id}/approve", needs: "approver")
+        let approved = try await run(cluster, ["runbook", "approve", "\(waiting.id)"], token: tokens["approver"]!)
+        #expect(approved.status == 0, "\(approved.standardError)")
+        let finished = try await RunbookFixture.waitFor(waiting.id, ["succeeded", "failed"], on: cluster)
+        #expect(finished.phase == "succeeded", "\(finished.reason ?? "")")
+        #expect(finished.step("approve")?.approvals == ["approver"])
+        let shown = try await run(cluster, ["runbook", "runs", "\(waiting.id)"], token: tokens["viewer"]!)
+        #expect(shown.standardOutput.contains("2. restart: succeeded — restart web"), "\(shown.standardOutput)")
+    }
 }
