@@ -3,7 +3,8 @@
 /// It asks once for an API token (kept in the browser's local storage, or taken from a
 /// `#token=…` fragment) and refreshes every
 /// two seconds: services per environment with their release and ready instances, the
-/// deployment in progress, dependencies, and the latest events.
+/// deployment in progress, dependencies, the latest runbook runs (a run waiting for approval can
+/// be approved there, by a user with the approver role), and the latest events.
 enum Dashboard {
     static let html = #"""
     <!doctype html>
@@ -18,6 +19,8 @@ enum Dashboard {
     h2{font-size:15px;margin:0 0 8px}
     table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f3}
     .ok{color:#137333;font-weight:600}.bad{color:#b3261e;font-weight:600}.warn{color:#a05a00;font-weight:600}
+    .step{display:inline-block;padding:0 6px;margin:1px;border-radius:4px;background:#eef0f3;font-size:12px}
+    .step.succeeded,.step.carried{background:#d7f5e3}.step.failed,.step.interrupted{background:#fde0dd}.step.running{background:#fff1c7}
     code{font-size:12px} #token{display:none;gap:8px} input{padding:4px 8px;width:420px}
     </style></head><body>
     <header><h1>Steward</h1><span id="stack">…</span><span id="agent"></span></header>
@@ -25,6 +28,7 @@ enum Dashboard {
     <section id="token"><label>API token: <input id="tokenInput" placeholder="stw_…"></label><button onclick="saveToken()">Use</button></section>
     <section><h2>Services</h2><table><thead><tr><th>Service</th><th>Environment</th><th>Release</th><th>Ready</th><th>Instances</th><th>Deployment</th></tr></thead><tbody id="services"></tbody></table></section>
     <section><h2>Dependencies</h2><table><tbody id="deps"></tbody></table></section>
+    <section><h2>Runbook runs</h2><table><tbody id="runs"></tbody></table></section>
     <section><h2>Recent events</h2><table><tbody id="events"></tbody></table></section>
     </main>
     <script>
@@ -54,10 +58,25 @@ enum Dashboard {
         }).join("") || '<tr><td colspan="6">nothing deployed yet: <code>steward deploy SERVICE --env ENV --version V</code></td></tr>';
         document.getElementById("deps").innerHTML = s.dependencies.map(d =>
           `<tr><td>${esc(d.name)}</td><td class="${d.up ? "ok" : "bad"}">${d.up ? "up" : "down"}</td><td>${esc(d.message)}</td></tr>`).join("") || "<tr><td>none declared</td></tr>";
+        try {
+          const runs = (await get("/api/v1/runbook-runs")).slice(0, 8);
+          document.getElementById("runs").innerHTML = runs.map(r => {
+            const cls = r.phase === "succeeded" ? "ok" : r.phase === "failed" || r.phase === "canceled" ? "bad" : "warn";
+            const steps = r.steps.map(st => `<span class="step ${esc(st.state)}" title="${esc(st.display || st.note || "")}">${esc(st.name)}</span>`).join("");
+            const act = r.phase === "awaiting-approval" ? ` <button onclick="approve(${r.id})">Approve</button>` : "";
+            return `<tr><td>#${r.id}</td><td>${esc(r.runbook.name)}</td><td>${esc(r.environment)}</td><td>${esc(r.startedBy)}</td>
+              <td class="${cls}">${esc(r.phase)}${act}</td><td>${steps}</td><td>${esc(r.reason || "")}</td></tr>`;
+          }).join("") || '<tr><td>no runs yet: <code>steward runbook run NAME --env ENV</code></td></tr>';
+        } catch (e) { document.getElementById("runs").innerHTML = "<tr><td>runbook runs need the viewer role in every environment</td></tr>"; }
         const ev = await get("/api/v1/events?limit=15");
         document.getElementById("events").innerHTML = ev.reverse().map(e =>
           `<tr><td>#${e.seq}</td><td>${esc(e.time)}</td><td><code>${esc(e.type)}</code></td><td>${esc(e.subject)}</td><td>${esc(e.actor)}</td></tr>`).join("");
       } catch (e) {}
+    }
+    async function approve(id){
+      const r = await fetch(`/api/v1/runbook-runs/${id}/approve`, {method:"POST", headers:{Authorization:"Bearer " + (localStorage.stewardToken||"")}});
+      if (!r.ok) alert((await r.json()).error.message);
+      refresh();
     }
     refresh(); setInterval(refresh, 2000);
     </script></body></html>

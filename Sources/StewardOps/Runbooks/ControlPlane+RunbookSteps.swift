@@ -23,7 +23,8 @@ extension ControlPlane {
                 do {
                     // Resolved again now, not at the start: a secret rotated meanwhile is used at its new value.
                     let resolved = try resolve(run.runbook.steps[step], with: runbookResolver(environment: run.environment))
-                    try record([.runbook(.stepStarted(run: id, step: step, display: resolved.display, at: now))])
+                    try record(
+                        [.runbook(.stepStarted(run: id, step: step, display: resolved.display, at: now))], actor: run.startedBy)
                     jobSink.yield(.runbookStep(run: id, step: step, resolved))
                     return
                 } catch {
@@ -31,7 +32,8 @@ extension ControlPlane {
                 }
             }
             do {
-                try record([.runbook(event)])
+                // The run's progress is the doing of the person who started it.
+                try record([.runbook(event)], actor: run.startedBy)
             } catch {
                 logger.error("cannot record the progress of runbook run \(id): \(error)")
                 return
@@ -42,7 +44,9 @@ extension ControlPlane {
     /// Records what a step produced (already masked) and carries the run on.
     func runbookStepFinished(_ id: Int, step: Int, result: RunbookStepResult) {
         do {
-            try record([.runbook(.stepFinished(run: id, step: step, result: result, interrupted: false, at: Date()))])
+            try record(
+                [.runbook(.stepFinished(run: id, step: step, result: result, interrupted: false, at: Date()))],
+                actor: state.runbookRuns[id]?.startedBy ?? "steward")
         } catch {
             logger.error("cannot record step \(step) of runbook run \(id): \(error)")
             return

@@ -158,6 +158,7 @@ struct DemoDriver: Service {
               swift run steward status
               swift run steward deploy web --env development --version 1.1.0 --wait
               swift run steward rollback web --env development --wait
+              swift run steward runbook run restart-web --env development
               swift run steward events
             Press Ctrl-C to stop.
 
@@ -166,7 +167,7 @@ struct DemoDriver: Service {
     }
 }
 
-/// The example stack the demo runs: `demo-app` in three environments.
+/// The example stack the demo runs: `demo-app` in three environments, and a runbook.
 enum DemoStack {
     static func yaml(executable: String) -> String {
         """
@@ -209,6 +210,15 @@ enum DemoStack {
             approvals: 1
             instances:
               web: 2
+        runbooks:
+          - name: restart-web
+            description: Restart web after an approval (rolling, never below the ready count).
+            steps:
+              - name: confirm
+                confirm: true
+              - name: restart
+                restart: web
+                timeout: 2m
         """
     }
 }
