@@ -27,7 +27,11 @@ extension BackupEngine {
     ) async throws -> (failures: [String], checks: [String]) {
         let directory = try PrivateDirectory()
         defer { directory.remove() }
-        try await BackupSQL.with(server, logger: logger) { try await $0.create(database) }
+        try await BackupSQL.with(server, logger: logger) { sql in
+            // A copy left by a run that crashed carries this backup's id in its name: it is ours to replace.
+            try await sql.drop(database)
+            try await sql.create(database)
+        }
 
         let (status, output) = try await tools.run(
             "pg_restore",

@@ -7,7 +7,7 @@ import StewardTesting
 
 /// A password-protected PostgreSQL with a small shop database (customers, orders, order items
 /// with foreign keys), a backup store in a temp dir, and SQL helpers for the assertions.
-struct BackupFixture {
+struct BackupFixture: Sendable {
     let postgres: PostgresServer
     let password: String
     let storeDirectory: TemporaryDirectory
@@ -21,7 +21,8 @@ struct BackupFixture {
     ]
 
     static func start() async throws -> BackupFixture {
-        let password = "pw-\(UUID().uuidString)"
+        // ":" and "\\" must be escaped in a pgpass line, "@" and ":" in a URL: all three are in it.
+        let password = "pw:\\\(UUID().uuidString)@x"
         let postgres = try await PostgresServer.start(password: password)
         let store = try TemporaryDirectory(prefix: "steward-backup-store")
         let engine = BackupEngine(

@@ -51,6 +51,39 @@ import Testing
         #expect(try await fixture.databases().filter { $0.contains("_restore_") }.isEmpty)
     }
 
+    /// A row committed while pg_dump runs is neither in the artifact nor in the manifest's counts:
+    /// both come from the snapshot exported before the dump, so verify and restore agree with them.
+    @Test func countsAndDumpShareOneSnapshotWhileTheAppWrites() async throws {
+        let fixture = try await BackupFixture.start()
+        defer { fixture.stop() }
+        let original = try await fixture.counts("shop")
+        let inserted = Shared<Bool?>(nil)  // nil: not tried yet
+
+        let manifest = try await fixture.engine.create(
+            .init(url: fixture.url("shop"), environment: "production", dependency: "db")
+        ) { _ in
+            guard inserted.value.withLock({ $0 == nil }) else { return }
+            inserted.value.withLock { $0 = false }
+            // The first chunk has arrived, so pg_dump is running: commit a write now. Blocking here
+            // holds only the dump's reader thread (pg_dump waits on the full pipe meanwhile).
+            let committed = DispatchSemaphore(value: 0)
+            Task {
+                defer { committed.signal() }
+                try await fixture.execute("INSERT INTO customers VALUES (2000001, 'late@example.com')", database: "shop")
+                inserted.value.withLock { $0 = true }
+            }
+            committed.wait()
+        }
+        #expect(inserted.value.withLock { $0 } == true, "the write committed while pg_dump ran")
+        #expect(try await fixture.counts("shop")["customers"] == 1501)
+        #expect(manifest.tables.first { $0.name == "customers" }?.rows == 1500)
+
+        let verification = try await fixture.engine.verify(manifest.id, serverURL: fixture.url())
+        #expect(verification.passed, "\(verification.failures)")
+        _ = try await fixture.engine.restore(manifest.id, into: fixture.url("shop_copy"))
+        #expect(try await fixture.counts("shop_copy") == original)
+    }
+
     /// The store is owner-only, and the password is in none of its files nor in any process's
     /// argv while pg_dump runs (observed from the progress callback, while pg_dump still writes).
     @Test func passwordNeverReachesArgvOrTheStore() async throws {
@@ -87,6 +120,12 @@ import Testing
         let value = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]
         return (value as? Int) ?? (value as? NSNumber)?.intValue ?? -1
     }
+}
+
+/// A Mutex that closures and tasks can share by reference.
+final class Shared<Value: Sendable>: Sendable {
+    let value: Mutex<Value>
+    init(_ value: Value) { self.value = Mutex(value) }
 }
 
 /// Every process's command line, read from `/proc/*/cmdline`.
