@@ -59,7 +59,9 @@ public struct BackupEngine: Sendable {
         let partial = store.artifactPath(id) + ".partial"
         logger.info("backup started", metadata: ["backup": "\(id)", "source": "\(target.redacted)"])
 
-        let (version, tables, written) = try await BackupSQL.with(target, logger: logger) { sql in
+        let (version, tables, written) = try await BackupSQL.with(
+            target, logger: logger, closeAfter: tools.timeout + .seconds(300)
+        ) { sql in
             try await sql.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             guard let snapshot = try await sql.value("SELECT pg_export_snapshot()::text") else {
                 throw BackupError(.failed, "the server exported no snapshot")
@@ -73,7 +75,8 @@ public struct BackupEngine: Sendable {
                     + target.clientArguments,
                 environment: try tools.environment(for: target, in: directory), artifact: partial,
                 directory: directory, progress: progress)
-            try? await sql.execute("COMMIT")
+            // No COMMIT: the transaction only read, and closing the connection ends it without
+            // another round trip to a server that may have ended the session meanwhile.
             return (version, tables, written)
         }
         guard rename(partial, store.artifactPath(id)) == 0 else {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import PostgresNIO
 
@@ -11,8 +12,12 @@ struct BackupSQL {
     let logger: Logger
 
     /// Connects to `target`, runs `body`, and closes the connection whatever happens.
+    ///
+    /// The connection is also closed `closeAfter` from now: a server that stops answering (or
+    /// ends the session under a pending query) fails the call instead of hanging it.
     static func with<Value>(
-        _ target: PostgresTarget, logger: Logger, _ body: (BackupSQL) async throws -> Value
+        _ target: PostgresTarget, logger: Logger, closeAfter: Duration = .seconds(3600),
+        _ body: (BackupSQL) async throws -> Value
     ) async throws -> Value {
         let configuration = PostgresConnection.Configuration(
             host: target.host, port: target.port, username: target.user, password: target.password,
@@ -25,6 +30,11 @@ struct BackupSQL {
         } catch {
             throw BackupError(.failed, "cannot connect to \(target.redacted): \(describe(error))")
         }
+        let seconds = closeAfter.components.seconds
+        let closer = connection.eventLoop.scheduleTask(in: .seconds(seconds)) {
+            _ = connection.close() as EventLoopFuture<Void>
+        }
+        defer { closer.cancel() }
         do {
             let value = try await body(BackupSQL(connection: connection, logger: logger))
             try? await connection.close()
