@@ -74,13 +74,12 @@ extension BackupEngine {
         return (failures, checks)
     }
 
-    /// `base` + `suffix` within PostgreSQL's 63-byte identifier limit (longer names are silently cut by the server).
-    static func databaseName(_ base: String, suffix: String) -> String {
-        var base = base
-        while base.utf8.count + suffix.utf8.count > 63 { base.removeLast() }
-        return base + suffix
+    /// `NAME_ROLE_ID` (`shop_restore_20261126_050000_abcdef`) within PostgreSQL's 63-byte identifier
+    /// limit: the server would cut a longer name silently, so `name` is shortened, never the rest.
+    static func databaseName(_ name: String, _ role: String, id: String) -> String {
+        let suffix = "_\(role)_" + id.replacingOccurrences(of: "-", with: "_")
+        var name = name
+        while name.utf8.count + suffix.utf8.count > 63 { name.removeLast() }
+        return name + suffix
     }
-
-    /// The id in a form for database names: underscores for dashes.
-    static func nameSuffix(_ id: String) -> String { id.replacingOccurrences(of: "-", with: "_") }
 }

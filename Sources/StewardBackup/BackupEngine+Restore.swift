@@ -21,6 +21,11 @@ extension BackupEngine {
         let manifest = try store.manifest(id)
         let target = try PostgresTarget(url: targetURL)
         let server = target.with(database: options.maintenanceDatabase)
+        guard target.database != options.maintenanceDatabase else {
+            // Renaming needs a connection to another database: the one it would rename cannot be it.
+            throw BackupError(
+                .invalid, "cannot restore into \(target.database), the maintenance database; choose another target")
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let (checksumFailures, checksumChecks) = checksumFailures(manifest)
@@ -36,9 +41,8 @@ extension BackupEngine {
                     "\(target.redacted) is not empty (\(relations) relations); restore with force to replace it")
             }
         }
-        let suffix = Self.nameSuffix(id)
-        let beside = Self.databaseName("\(target.database)_restore_", suffix: suffix)
-        let previous = Self.databaseName("\(target.database)_before_", suffix: suffix)
+        let beside = Self.databaseName(target.database, "restore", id: id)
+        let previous = Self.databaseName(target.database, "before", id: id)
         logger.info("restore started", metadata: ["backup": "\(id)", "target": "\(target.redacted)", "beside": "\(beside)"])
 
         do {

@@ -17,7 +17,7 @@ extension BackupEngine {
         let server = try PostgresTarget(url: serverURL)
         let clock = ContinuousClock()
         let started = clock.now
-        let scratch = Self.databaseName("steward_verify_", suffix: Self.nameSuffix(id))
+        let scratch = Self.databaseName("steward", "verify", id: id)
         var (failures, checks) = checksumFailures(manifest)
         if failures.isEmpty {
             do {
