@@ -13,8 +13,11 @@ import Glibc
 /// one and swaps names only once it was checked. Events are the caller's to record
 /// (`backup.created`, `backup.verified`, `backup.restored`, `backup.pruned`), after each call returns.
 public struct BackupEngine: Sendable {
+    /// Where artifacts and manifests are kept.
     public var store: BackupStore
+    /// `pg_dump` / `pg_restore` and their time limit.
     public var tools: PostgresClientTools
+    /// Progress lines; URLs in them never carry a password.
     public var logger: Logger
 
     public init(store: BackupStore, tools: PostgresClientTools = PostgresClientTools(), logger: Logger) {

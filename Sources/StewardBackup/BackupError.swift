@@ -2,6 +2,7 @@
 ///
 /// Messages never carry a password: URLs appear redacted (``PostgresTarget/redacted``).
 public struct BackupError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure, for the caller's exit code or HTTP status.
     public enum Kind: String, Sendable {
         /// The request itself is wrong (a URL that does not parse, an unknown backup id).
         case invalid

@@ -11,6 +11,7 @@ import Glibc
 /// A backup exists once its manifest does: the artifact is fsynced and renamed into place
 /// first, so a crash mid-dump leaves at most a `.partial` file and never a manifest without data.
 public struct BackupStore: Sendable {
+    /// The store's directory (0700).
     public let directory: String
 
     /// Opens the store, creating the directory (0700) when missing and tightening it when looser.
@@ -27,6 +28,7 @@ public struct BackupStore: Sendable {
         }
     }
 
+    /// Where the artifact (`pg_dump -Fc` output), the manifest and the last verification of `id` are.
     public func artifactPath(_ id: String) -> String { "\(directory)/\(id).dump" }
     public func manifestPath(_ id: String) -> String { "\(directory)/\(id).json" }
     public func verificationPath(_ id: String) -> String { "\(directory)/\(id).verification.json" }

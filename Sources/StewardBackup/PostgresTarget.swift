@@ -8,6 +8,7 @@ public struct PostgresTarget: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var user: String
+    /// Handed to the tools only through a 0600 `PGPASSFILE`; never in argv, logs or manifests.
     public var password: String?
     public var database: String
 

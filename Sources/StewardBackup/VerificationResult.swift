@@ -4,6 +4,7 @@ import Foundation
 public struct VerificationResult: Sendable, Codable, Equatable {
     public var backupID: String
     public var verifiedAt: Date
+    /// True when `failures` is empty.
     public var passed: Bool
     /// Every problem found (checksum, restore errors, row counts, integrity queries); empty when passed.
     public var failures: [String]
