@@ -196,7 +196,7 @@ struct APIRoutesTests {
                 let approvals = try #require(answer.warnings.first { $0.path == "environments.production.approvals" })
                 #expect(approvals.line == 12)
                 #expect(approvals.column == 5)
-                #expect(approvals.message.contains("not enforced"))
+                #expect(approvals.message.contains("only partly enforced"))
             }
         }
     }
