@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import StewardProxy
 import StewardTesting
+import Synchronization
 import Testing
 
 /// Requests through a real `steward proxy` process to upstreams on real sockets.
@@ -27,6 +28,35 @@ import Testing
         let up = try await bed.request(port: port, "/echo", method: .POST, body: payload)
         #expect(up.status == 200)
         #expect(up.body == payload)
+        await bed.shutdown()
+    }
+
+    /// A client that stops reading stops the upstream too: the proxy holds a bounded amount, not the body.
+    @Test func slowClientHoldsBackTheUpstream() async throws {
+        let bed = try await ProxyTestbed.start()
+        let upstream = try await TestUpstream.start(name: "a")
+        defer { upstream.stop() }
+        let port = try FreePort.next()
+        try await bed.admin.put(ProxyTestbed.table(port: port, [ReleaseTarget(release: 1, name: "stable", weight: 100, upstreams: [upstream.address])]))
+
+        let size = 512 * 1024 * 1024
+        let connection = try RawConnection(port: port)
+        try await connection.send("/bytes/\(size)")
+        let head = try await connection.readHead()
+        #expect(head.status == 200)
+        #expect(head.contentLength == size)
+        // Stalled: a write waits for the connection, and nothing more was written since the last look.
+        var lastSeen = -1
+        try await eventually(timeout: .seconds(60), "the upstream to be held back") {
+            let written = upstream.progress.written.load(ordering: .relaxed)
+            defer { lastSeen = written }
+            return upstream.progress.writing.load(ordering: .relaxed) > 0 && written == lastSeen
+        }
+        #expect(upstream.progress.written.load(ordering: .relaxed) < 64 * 1024 * 1024)
+        #expect(try bed.proxy.residentBytes() < 256 * 1024 * 1024)
+
+        try await connection.discard(size)
+        #expect(upstream.progress.written.load(ordering: .relaxed) == size)
         await bed.shutdown()
     }
 
@@ -65,7 +95,7 @@ import Testing
         let before = upstream.connections  // its readiness check connected once
         let connection = try RawConnection(port: port)
         for _ in 0..<50 {
-            let answer = try connection.get("/name")
+            let answer = try await connection.get("/name")
             #expect(answer.status == 200)
             #expect(answer.body == "a")
         }

@@ -67,6 +67,13 @@ final class ProxyProcess: @unchecked Sendable {
         }
     }
 
+    /// The proxy's resident memory in bytes, from /proc.
+    func residentBytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
     /// SIGKILL: no chance to clean up, as in a crash.
     func kill() {
         guard process.isRunning else { return }

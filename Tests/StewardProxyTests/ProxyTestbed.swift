@@ -15,9 +15,9 @@ struct ProxyTestbed {
     static func start() async throws -> ProxyTestbed {
         let directory = try TemporaryDirectory(prefix: "steward-proxy-test")
         let proxy = try await ProxyProcess.start(in: directory)
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30))))
+        // The shared client needs no shutdown, so a test that throws half-way leaves nothing behind;
+        // every request carries its own deadline.
+        let client = HTTPClient.shared
         return ProxyTestbed(
             directory: directory, proxy: proxy, admin: AdminClient(port: proxy.adminPort, token: try proxy.token, client: client),
             client: client)
@@ -25,7 +25,6 @@ struct ProxyTestbed {
 
     func shutdown() async {
         proxy.kill()
-        try? await client.shutdown()
         directory.remove()
     }
 

@@ -8,7 +8,12 @@ import Darwin
 #endif
 
 /// One TCP connection to 127.0.0.1, for several HTTP/1.1 requests in a row (keep-alive checks).
-final class RawConnection {
+///
+/// Its blocking reads run on a queue of their own, never on the concurrency pool: the in-process
+/// upstreams answer on that pool, and a pool blocked in `recv` would wait for itself.
+/// Used by one test task at a time.
+final class RawConnection: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "raw-connection")
     private let descriptor: Int32
     private var buffered: [UInt8] = []
 
@@ -32,9 +37,46 @@ final class RawConnection {
     deinit { close(descriptor) }
 
     /// Sends a GET and reads its answer (framed by Content-Length): the status and the body.
-    func get(_ path: String) throws -> (status: Int, body: String) {
+    func get(_ path: String) async throws -> (status: Int, body: String) {
+        try await blocking { try self.getBlocking(path) }
+    }
+
+    /// Sends a GET without reading anything.
+    func send(_ path: String) async throws {
+        try await blocking { self.sendBlocking(path) }
+    }
+
+    /// Reads an answer's head: its status and Content-Length (0 when absent).
+    func readHead() async throws -> (status: Int, contentLength: Int) {
+        try await blocking { try self.readHeadBlocking() }
+    }
+
+    /// Reads and drops `count` body bytes.
+    func discard(_ count: Int) async throws {
+        try await blocking { try self.discardBlocking(count) }
+    }
+
+    private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private func getBlocking(_ path: String) throws -> (status: Int, body: String) {
+        sendBlocking(path)
+        let head = try readHeadBlocking()
+        while buffered.count < head.contentLength { try fill() }
+        let body = String(decoding: buffered[..<head.contentLength], as: UTF8.self)
+        buffered.removeFirst(head.contentLength)
+        return (head.status, body)
+    }
+
+    private func sendBlocking(_ path: String) {
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-        _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
+        _ = request.withCString { Glibc.send(descriptor, $0, strlen($0), 0) }
+    }
+
+    private func readHeadBlocking() throws -> (status: Int, contentLength: Int) {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         var end: Int?
         while end == nil {
@@ -50,10 +92,17 @@ final class RawConnection {
             guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
             return Int(parts[1].trimmingCharacters(in: .whitespaces))
         }.first ?? 0
-        while buffered.count < length { try fill() }
-        let body = String(decoding: buffered[..<length], as: UTF8.self)
-        buffered.removeFirst(length)
-        return (status, body)
+        return (status, length)
+    }
+
+    private func discardBlocking(_ count: Int) throws {
+        var left = count
+        while left > 0 {
+            if buffered.isEmpty { try fill() }
+            let taken = min(left, buffered.count)
+            buffered.removeFirst(taken)
+            left -= taken
+        }
     }
 
     private func fill() throws {

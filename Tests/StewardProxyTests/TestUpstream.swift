@@ -17,8 +17,9 @@ final class TestUpstream: Sendable {
     /// Connections accepted so far.
     var connections: Int { counter.value.load(ordering: .relaxed) }
 
-    private init(name: String, port: Int, task: Task<Void, any Error>, counter: ConnectionCounter.Count, gate: Gate) {
+    private init(name: String, port: Int, task: Task<Void, any Error>, counter: ConnectionCounter.Count, gate: Gate, progress: Progress) {
         self.gate = gate
+        self.progress = progress
         self.name = name
         self.port = port
         self.task = task
@@ -28,8 +29,19 @@ final class TestUpstream: Sendable {
     /// Holds `GET /hold` answers half-way until opened.
     let gate: Gate
 
+    /// How far `GET /bytes/N` answers got.
+    let progress: Progress
+
+    final class Progress: Sendable {
+        /// Bytes handed to the server so far.
+        let written = Atomic<Int>(0)
+        /// Writes waiting for the connection to take them (the server applies backpressure).
+        let writing = Atomic<Int>(0)
+    }
+
     static func start(name: String) async throws -> TestUpstream {
         let gate = Gate()
+        let progress = Progress()
         let port = try FreePort.next()
         let count = ConnectionCounter.Count()
         let router = Router()
@@ -41,12 +53,15 @@ final class TestUpstream: Sendable {
         router.get("/bytes/:count") { _, context in
             let total = try context.parameters.require("count", as: Int.self)
             return Response(
-                status: .ok, headers: [.contentType: "application/octet-stream"],
+                status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: "\(total)"],
                 body: .init { writer in
                     var sent = 0
                     while sent < total {
                         let size = min(64 * 1024, total - sent)
+                        progress.writing.add(1, ordering: .relaxed)
                         try await writer.write(ByteBuffer(repeating: UInt8(truncatingIfNeeded: sent / 65536), count: size))
+                        progress.writing.subtract(1, ordering: .relaxed)
+                        progress.written.add(size, ordering: .relaxed)
                         sent += size
                     }
                     try await writer.finish(nil)
@@ -74,7 +89,7 @@ final class TestUpstream: Sendable {
             logger: Self.quiet)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         try await eventually("upstream \(name) to listen on \(port)") { FreePort.isListening(port) }
-        return TestUpstream(name: name, port: port, task: task, counter: count, gate: gate)
+        return TestUpstream(name: name, port: port, task: task, counter: count, gate: gate, progress: progress)
     }
 
     func stop() { task.cancel() }
