@@ -49,6 +49,22 @@ import Testing
         await bed.shutdown()
     }
 
+    /// A route moved to another port: the new port listens, the old one stops listening.
+    @Test func listenersFollowTheTable() async throws {
+        let bed = try await ProxyTestbed.start()
+        let first = try FreePort.next()
+        let second = try FreePort.next()
+        let releases = [ReleaseTarget(release: 1, name: "stable", weight: 100, upstreams: ["127.0.0.1:1"])]
+        try await bed.admin.put(ProxyTestbed.table(port: first, releases))
+        #expect(FreePort.isListening(first))
+        try await bed.admin.put(ProxyTestbed.table(port: second, releases))
+        #expect(FreePort.isListening(second))
+        #expect(!FreePort.isListening(first))
+        try await bed.admin.put(RouteTable())
+        #expect(!FreePort.isListening(second))
+        await bed.shutdown()
+    }
+
     /// After a SIGKILL and a restart, the proxy listens on the same port with the same routes, from its
     /// private state directory.
     @Test func tableSurvivesKillAndRestart() async throws {
