@@ -112,6 +112,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Verified logical PostgreSQL backups: create (pg_dump -Fc), verify (restore into scratch), restore beside + swap.
+        .target(
+            name: "StewardBackup",
+            dependencies: [
+                "StewardCore",
+                "StewardRuntime",
+                "CStewardSpawn",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The control plane's HTTP API, auth and /metrics.
         .target(
             name: "StewardServer",
@@ -194,6 +209,18 @@ let package = Package(
         .testTarget(
             name: "StewardOpsTests",
             dependencies: ["StewardOps", "StewardCore", "StewardRuntime", "StewardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StewardBackupTests",
+            dependencies: [
+                "StewardBackup", "StewardCore", "StewardTesting",
+                // Sets up and inspects the databases the tests back up.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

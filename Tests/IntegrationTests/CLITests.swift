@@ -83,7 +83,8 @@ import Testing
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let at = Self.position(of: "approvals", onLineWith: "approvals:", in: text)
         let warning =
-            "\(file):\(at.line):\(at.column): warning: `environments.production.approvals` is parsed but not enforced by this version"
+            "\(file):\(at.line):\(at.column): warning: `environments.production.approvals` is only partly enforced by this "
+            + "version: runbook steps with `confirm: true` wait for these approvals, deployments do not yet"
 
         let result = try await runCommand(steward, ["validate", file])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")

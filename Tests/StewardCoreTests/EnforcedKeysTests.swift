@@ -70,7 +70,7 @@ import Testing
         }
     }
 
-    /// The warning renders as one positioned line saying the key is parsed but not enforced.
+    /// The warning renders as one positioned line saying how far the key is enforced.
     @Test func warningRendersWithPositionAndKeyPath() throws {
         let text = "stack: shop\nservices:\n  api:\n    command: /bin/api\nenvironments:\n  production:\n    approvals: 2\n"
         let analysis = Self.analyze(text)
@@ -80,7 +80,8 @@ import Testing
         #expect(warning.column == 5)
         #expect(
             warning.description
-                == "steward.yaml:7:5: warning: `environments.production.approvals` is parsed but not enforced by this version"
+                == "steward.yaml:7:5: warning: `environments.production.approvals` is only partly enforced by this version: "
+                + "runbook steps with `confirm: true` wait for these approvals, deployments do not yet"
         )
     }
 

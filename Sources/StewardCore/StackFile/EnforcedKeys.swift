@@ -45,6 +45,12 @@ extension StackFile {
             Schema.Key(.deploy, "strategy"): ["rolling"]
         ]
 
+        /// Keys Steward acts on in some places but not all: the warning says which.
+        static let partlyEnforced: [Schema.Key: String] = [
+            Schema.Key(.environment, "approvals"):
+                "runbook steps with `confirm: true` wait for these approvals, deployments do not yet"
+        ]
+
         /// Whether Steward acts on `key`.
         static func contains(_ key: Schema.Key) -> Bool { bySection[key.section]?.contains(key.name) ?? false }
 

@@ -15,16 +15,8 @@ extension StackFile.Compiler {
             guard let r = item.mapping(context: context, section: .slo) else { return nil }
             defer { r.finish() }
             let name = r.required("name", expected: "a non-empty string").flatMap { names.check($0) }
-            let service = r.required("service", expected: "a service name").flatMap { field -> String? in
-                guard let service = field.string(expected: "a service name") else { return nil }
-                guard serviceSet.contains(service) else {
-                    field.report(
-                        .unknownReference(
-                            found: service, expected: declared("a declared service", serviceNames),
-                            suggestion: diags.suggestion(for: service, among: serviceNames)))
-                    return nil
-                }
-                return service
+            let service = r.required("service", expected: "a service name").flatMap {
+                declaredService($0, expected: "a service name")
             }
             var objective: SLOSpec.Objective?
             switch exactlyOne(of: Schema.sloObjectives, in: r) {

@@ -118,11 +118,11 @@ extension StackFile.Compiler {
             guard let dependency, let words else { return nil }
             return .redis(dependency: dependency, command: words)
         case "restart"?:
-            return s.required("restart", expected: "a declared service").flatMap(declaredService).map { .restart(service: $0) }
+            return s.required("restart", expected: "a declared service").flatMap { declaredService($0) }.map { .restart(service: $0) }
         case "scale"?:
             guard let m = s.mapping("scale", context: "scale of \(context)", section: .runbookScale) else { return nil }
             defer { m.finish() }
-            let service = m.required("service", expected: "a declared service").flatMap(declaredService)
+            let service = m.required("service", expected: "a declared service").flatMap { declaredService($0) }
             let instances = m.int("instances", ServiceSpec.instanceRange, required: true)
             guard let service, let instances else { return nil }
             return .scale(service: service, instances: instances)
@@ -186,8 +186,9 @@ extension StackFile.Compiler {
         return condition
     }
 
-    private func declaredService(_ field: Field) -> String? {
-        guard let name = field.string(expected: "a declared service") else { return nil }
+    /// A service the stack declares, or a positioned error with a suggestion.
+    func declaredService(_ field: Field, expected: String = "a declared service") -> String? {
+        guard let name = field.string(expected: expected) else { return nil }
         guard serviceSet.contains(name) else {
             field.report(
                 .unknownReference(

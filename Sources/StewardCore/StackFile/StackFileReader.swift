@@ -76,7 +76,8 @@ extension StackFile {
                 warnings.append(
                     Warning(
                         file: file, line: entry.key.mark?.line ?? 1, column: entry.key.mark?.column ?? 1,
-                        keyPath: keyPath, schemaKey: key, problem: .notEnforced))
+                        keyPath: keyPath, schemaKey: key,
+                        problem: EnforcedKeys.partlyEnforced[key].map { .partlyEnforced($0) } ?? .notEnforced))
             }
         }
 

@@ -13,6 +13,8 @@ extension StackFile {
         public enum Problem: Sendable, Equatable {
             /// The key is valid, but no part of this version carries it out.
             case notEnforced
+            /// The key is acted on in some places but not in others (the note says which).
+            case partlyEnforced(String)
         }
 
         /// The file name used in the rendered message.
@@ -40,6 +42,8 @@ extension StackFile {
         public var message: String {
             switch problem {
             case .notEnforced: return "`\(StackFileError.clean(keyPath))` is parsed but not enforced by this version"
+            case .partlyEnforced(let note):
+                return "`\(StackFileError.clean(keyPath))` is only partly enforced by this version: \(note)"
             }
         }
 

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import PostgresNIO
+import StewardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Creates, verifies, restores and prunes logical PostgreSQL backups in one ``BackupStore``.
+///
+/// Each call is independent and safe to run while the application writes: create reads a
+/// snapshot, verify works in a scratch database, restore builds the new database beside the old
+/// one and swaps names only once it was checked. Events are the caller's to record
+/// (`backup.created`, `backup.verified`, `backup.restored`, `backup.pruned`), after each call returns.
+public struct BackupEngine: Sendable {
+    /// Where artifacts and manifests are kept.
+    public var store: BackupStore
+    /// `pg_dump` / `pg_restore` and their time limit.
+    public var tools: PostgresClientTools
+    /// Progress lines; URLs in them never carry a password.
+    public var logger: Logger
+
+    public init(store: BackupStore, tools: PostgresClientTools = PostgresClientTools(), logger: Logger) {
+        self.store = store
+        self.tools = tools
+        self.logger = logger
+    }
+
+    /// What to back up and how to label it.
+    public struct CreateRequest: Sendable {
+        /// `postgres://user:password@host:port/database`.
+        public var url: String
+        public var environment: String
+        public var dependency: String
+        /// The deployment this backup is taken before, if any.
+        public var deployment: String?
+
+        public init(url: String, environment: String, dependency: String, deployment: String? = nil) {
+            self.url = url
+            self.environment = environment
+            self.dependency = dependency
+            self.deployment = deployment
+        }
+    }
+
+    /// Dumps the database with `pg_dump -Fc` into the store and writes its manifest.
+    ///
+    /// Row counts are taken in a repeatable-read transaction whose snapshot is exported and handed
+    /// to `pg_dump --snapshot`, so the manifest counts exactly what the artifact holds.
+    /// - Parameter progress: called with the bytes written so far, from a background thread.
+    /// - Returns: the manifest, written after the artifact was fsynced and renamed into place.
+    public func create(
+        _ request: CreateRequest, progress: @escaping @Sendable (Int64) -> Void = { _ in }
+    ) async throws -> BackupManifest {
+        let target = try PostgresTarget(url: request.url)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let createdAt = Date()
+        let id = BackupManifest.newID(at: createdAt)
+        let directory = try PrivateDirectory()
+        defer { directory.remove() }
+        let partial = store.artifactPath(id) + ".partial"
+        logger.info("backup started", metadata: ["backup": "\(id)", "source": "\(target.redacted)"])
+
+        let (version, tables, written) = try await BackupSQL.with(
+            target, logger: logger, closeAfter: tools.timeout + .seconds(300)
+        ) { sql in
+            try await sql.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            guard let snapshot = try await sql.value("SELECT pg_export_snapshot()::text") else {
+                throw BackupError(.failed, "the server exported no snapshot")
+            }
+            let version = try await sql.serverVersion()
+            let tables = try await sql.tableCounts()
+            // The transaction stays open until pg_dump is done: the snapshot lives as long as it does.
+            let written = try await DumpStream.run(
+                tools: tools,
+                arguments: ["--format=custom", "--snapshot=\(snapshot)", "--dbname", target.database]
+                    + target.clientArguments,
+                environment: try tools.environment(for: target, in: directory), artifact: partial,
+                directory: directory, progress: progress)
+            // No COMMIT: the transaction only read, and closing the connection ends it without
+            // another round trip to a server that may have ended the session meanwhile.
+            return (version, tables, written)
+        }
+        guard rename(partial, store.artifactPath(id)) == 0 else {
+            unlink(partial)
+            throw BackupError(.failed, "cannot move the artifact into place: \(String(cString: strerror(errno)))")
+        }
+        try FileDescriptorIO.fsyncDirectory(store.directory)
+        let manifest = BackupManifest(
+            id: id, createdAt: createdAt, environment: request.environment, dependency: request.dependency,
+            database: target.database, source: target.redacted, serverVersion: version, artifact: "\(id).dump",
+            sizeBytes: written.size, sha256: written.sha256, durationSeconds: Self.seconds(clock.now - started),
+            tables: tables, countsInDumpSnapshot: true, deployment: request.deployment)
+        try store.write(manifest)
+        logger.info(
+            "backup created",
+            metadata: ["backup": "\(id)", "bytes": "\(written.size)", "sha256": "\(written.sha256)"])
+        return manifest
+    }
+
+    /// Applies retention decisions: deletes every backup decided `keep: false`.
+    /// - Returns: the ids deleted, for one `backup.pruned` event each (with the decision's reasons).
+    public func prune(_ decisions: [RetentionDecision]) throws -> [String] {
+        var deleted = [String]()
+        for decision in decisions where !decision.keep {
+            try store.delete(decision.backup.id)
+            deleted.append(decision.backup.id)
+            logger.info(
+                "backup pruned",
+                metadata: ["backup": "\(decision.backup.id)", "reason": "\(decision.reasons.joined(separator: "; "))"])
+        }
+        return deleted
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
