@@ -108,7 +108,7 @@ import Testing
     @Test func helpListsSubcommandsAndUsageErrorsExit64() async throws {
         let help = try await runCommand(steward, ["--help"])
         #expect(help.status == 0)
-        for subcommand in ["validate", "serve", "agent", "status", "deploy", "rollback", "releases", "logs", "events", "audit", "demo"] {
+        for subcommand in ["validate", "serve", "agent", "proxy", "status", "deploy", "rollback", "releases", "logs", "events", "audit", "demo"] {
             #expect(help.standardOutput.contains("  \(subcommand)"), "--help does not list \(subcommand)")
         }
         let deployHelp = try await runCommand(steward, ["deploy", "--help"])
@@ -125,6 +125,10 @@ import Testing
         let missingEnvironment = try await runCommand(steward, ["deploy", "web", "--version", "1.0.0"])
         #expect(missingEnvironment.status == 64, "stdout: \(missingEnvironment.standardOutput)")
         #expect(missingEnvironment.standardError.contains("--env"))
+
+        let badAdminPort = try await runCommand(steward, ["proxy", "--admin-port", "0"])
+        #expect(badAdminPort.status == 64)
+        #expect(badAdminPort.standardError.contains("--admin-port must be 1–65535"))
     }
 
     /// Against a running control plane: `deploy --wait` exits 0 on success and 1 on a failed
