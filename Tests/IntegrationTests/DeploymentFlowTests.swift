@@ -76,7 +76,7 @@ import Testing
         #expect(reason.contains("web-development-r\(deployment.release)-0"), "reason: \(reason)")
         let report = await watcher.report()
         #expect(report.failures.isEmpty, "requests to 1.0.0 failed during the deployment: \(report.failures.prefix(5))")
-        #expect(report.successes >= 20, "too few requests reached 1.0.0 to prove anything: \(report.successes)")
+        #expect(report.successes >= 5, "too few requests reached 1.0.0 to prove anything: \(report.successes)")
 
         // Afterwards: only the 1.0.0 processes, the same ones, still serving.
         let marked = cluster.markedProcesses()
