@@ -107,6 +107,7 @@ let package = Package(
                 "StewardCore",
                 "StewardStore",
                 "StewardRuntime",
+                "StewardBackup",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -136,6 +137,7 @@ let package = Package(
                 "StewardRuntime",
                 "StewardOps",
                 "StewardHTTP",
+                "StewardBackup",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -155,6 +157,7 @@ let package = Package(
                 "StewardServer",
                 "StewardHTTP",
                 "StewardProxy",
+                "StewardBackup",
                 "DemoAppKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -208,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardOpsTests",
-            dependencies: ["StewardOps", "StewardCore", "StewardRuntime", "StewardTesting"],
+            dependencies: ["StewardOps", "StewardCore", "StewardRuntime", "StewardTesting", "StewardBackup"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -227,6 +230,7 @@ let package = Package(
             name: "StewardServerTests",
             dependencies: [
                 "StewardServer", "StewardStore", "StewardTesting", "StewardOps", "StewardHTTP", "StewardRuntime",
+                "StewardBackup",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

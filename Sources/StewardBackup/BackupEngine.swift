@@ -34,12 +34,16 @@ public struct BackupEngine: Sendable {
         public var dependency: String
         /// The deployment this backup is taken before, if any.
         public var deployment: String?
+        /// The id to give the backup (``BackupManifest/newID(at:)`` when nil). The control plane
+        /// chooses it up front so `backup.started` and the API's 202 name the backup before it exists.
+        public var id: String?
 
-        public init(url: String, environment: String, dependency: String, deployment: String? = nil) {
+        public init(url: String, environment: String, dependency: String, deployment: String? = nil, id: String? = nil) {
             self.url = url
             self.environment = environment
             self.dependency = dependency
             self.deployment = deployment
+            self.id = id
         }
     }
 
@@ -56,7 +60,10 @@ public struct BackupEngine: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let createdAt = Date()
-        let id = BackupManifest.newID(at: createdAt)
+        let id = request.id ?? BackupManifest.newID(at: createdAt)
+        guard BackupManifest.isValidID(id), !FileManager.default.fileExists(atPath: store.manifestPath(id)) else {
+            throw BackupError(.invalid, "not a fresh backup id: \(id)")
+        }
         let directory = try PrivateDirectory()
         defer { directory.remove() }
         let partial = store.artifactPath(id) + ".partial"

@@ -20,12 +20,23 @@ public final class RouteIndex: Sendable {
     }
 
     /// The methods served at `path`, or an empty set when no route matches it.
+    ///
+    /// When several templates match, only the most specific count, as in the router's trie: a
+    /// constant segment wins over a parameter at the first place they differ, so
+    /// `/backups/prune` is served by `POST /backups/prune`, never by `GET /backups/{id}`.
     public func methods(at path: String) -> Set<HTTPRequest.Method> {
         let parts = Self.segments(path)
         return templates.withLock { entries in
-            entries.filter { Self.matches($0.components, parts) }.reduce(into: []) { $0.formUnion($1.methods) }
+            let matching = entries.filter { Self.matches($0.components, parts) }
+            let specificity = { (components: [Substring]) in components.map { Self.isParameter($0) ? 0 : 1 } }
+            guard let best = matching.map({ specificity($0.components) }).max(by: { $0.lexicographicallyPrecedes($1) }) else {
+                return []
+            }
+            return matching.filter { specificity($0.components) == best }.reduce(into: []) { $0.formUnion($1.methods) }
         }
     }
+
+    static func isParameter(_ segment: Substring) -> Bool { segment.hasPrefix(":") || segment.hasPrefix("{") }
 
     static func segments(_ path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: true)
@@ -33,7 +44,7 @@ public final class RouteIndex: Sendable {
 
     static func matches(_ template: [Substring], _ parts: [Substring]) -> Bool {
         guard template.count == parts.count else { return false }
-        return zip(template, parts).allSatisfy { pattern, part in pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == part }
+        return zip(template, parts).allSatisfy { pattern, part in isParameter(pattern) || pattern == part }
     }
 }
 

@@ -54,6 +54,8 @@ extension ControlPlane {
             await jobFinished("stop:\(instance)")
         case .runbookStep(let run, let step, let resolved):
             await executeRunbookStep(run: run, step: step, resolved)
+        case .backup(let job):
+            await executeBackup(job)
         }
     }
 

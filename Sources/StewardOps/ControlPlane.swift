@@ -18,6 +18,7 @@ public actor ControlPlane {
         case startMissing(String, release: Int)
         case stopUnwanted(String)
         case runbookStep(run: Int, step: Int, ResolvedRunbookStep)
+        case backup(BackupJob)
     }
 
     public nonisolated let log: EventLog
@@ -42,6 +43,11 @@ public actor ControlPlane {
     var resumed = false
     /// The last event covered by a checkpoint.
     var checkpointedSeq: Int64 = 0
+    /// Where backups are kept (`DATA/backups`); nil when this control plane keeps none.
+    public nonisolated let backupDirectory: String?
+    /// The latest create, verify or restore of each backup, by backup id (memory only: the
+    /// events are the durable history, the store's manifests what exists).
+    public internal(set) var backupOperations: [String: BackupOperation] = [:]
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
 
@@ -51,11 +57,14 @@ public actor ControlPlane {
     ///   - secrets: Where `${secret:NAME}` values come from; by default the vault when there is
     ///     one, then `STEWARD_SECRET_NAME` (``SecretSource/vault(_:fallback:)``).
     ///   - vault: The secrets vault over the same store, if any.
+    ///   - backupDirectory: Where backups are kept (created 0700 on first use); nil refuses backups.
     public init(
         log: EventLog, agent: AgentClient, secrets: SecretSource? = nil, vault: SecretVault? = nil,
-        baseDirectory: String, prober: Prober = Prober(), logger: Logger = Logger(label: "steward.controlplane")
+        baseDirectory: String, backupDirectory: String? = nil, prober: Prober = Prober(),
+        logger: Logger = Logger(label: "steward.controlplane")
     ) throws {
         self.log = log
+        self.backupDirectory = backupDirectory
         self.agent = agent
         self.vault = vault
         self.secrets = secrets ?? vault.map { SecretSource.vault($0) } ?? .environment()

@@ -42,7 +42,8 @@ public enum APIRoutes {
             middleware: RolePermissionMiddleware(
                 environments: { await controlPlane.state.stack?.environments.map(\.name) ?? [] },
                 deploymentEnvironment: { await controlPlane.state.deployments[$0]?.target.environment },
-                runbookRunEnvironment: { await controlPlane.state.runbookRuns[$0]?.environment }))
+                runbookRunEnvironment: { await controlPlane.state.runbookRuns[$0]?.environment },
+                backupEnvironment: { await controlPlane.backupEnvironment(id: $0) }))
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
@@ -50,6 +51,7 @@ public enum APIRoutes {
         addAccessRoutes(to: api, log: log, now: now)
         addSecretRoutes(to: api, controlPlane: controlPlane)
         addRunbookRoutes(to: api, controlPlane: controlPlane)
+        addBackupRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }
@@ -71,7 +73,8 @@ public enum APIRoutes {
         router.get("/metrics") { _, _ in
             let text = metrics.render(
                 state: await controlPlane.state, snapshot: await controlPlane.agentSnapshot,
-                agentReachable: await controlPlane.agentReachable)
+                agentReachable: await controlPlane.agentReachable,
+                backups: (try? await controlPlane.backups(environment: nil)) ?? [])
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -37,7 +37,8 @@ public struct ControlPlaneServer: Sendable {
         try PrivateFiles.restrictFiles(in: dataDirectory)
         let baseDirectory = (loaded.path as NSString).deletingLastPathComponent
         let controlPlane = try ControlPlane(
-            log: log, agent: agent, vault: vault, baseDirectory: baseDirectory, logger: logger)
+            log: log, agent: agent, vault: vault, baseDirectory: baseDirectory,
+            backupDirectory: dataDirectory + "/backups", logger: logger)
         self.controlPlane = controlPlane
         let metrics = ServerMetrics()
         let router = APIRoutes.router(controlPlane: controlPlane, metrics: metrics)

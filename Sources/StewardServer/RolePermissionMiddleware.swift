@@ -17,15 +17,19 @@ public struct RolePermissionMiddleware: RouterMiddleware {
     let deploymentEnvironment: @Sendable (Int) async -> String?
     /// The environment of a runbook run, or nil when there is no such run.
     let runbookRunEnvironment: @Sendable (Int) async -> String?
+    /// The environment of a backup, or nil when there is no such backup.
+    let backupEnvironment: @Sendable (String) async -> String?
 
     public init(
         environments: @escaping @Sendable () async -> [String],
         deploymentEnvironment: @escaping @Sendable (Int) async -> String?,
-        runbookRunEnvironment: @escaping @Sendable (Int) async -> String? = { _ in nil }
+        runbookRunEnvironment: @escaping @Sendable (Int) async -> String? = { _ in nil },
+        backupEnvironment: @escaping @Sendable (String) async -> String? = { _ in nil }
     ) {
         self.environments = environments
         self.deploymentEnvironment = deploymentEnvironment
         self.runbookRunEnvironment = runbookRunEnvironment
+        self.backupEnvironment = backupEnvironment
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -79,6 +83,9 @@ public struct RolePermissionMiddleware: RouterMiddleware {
         case .runbookRun(let parameter):
             guard let id = context.parameters.get(parameter, as: Int.self) else { return nil }
             return await runbookRunEnvironment(id)
+        case .backup(let parameter):
+            guard let id = context.parameters.get(parameter) else { return nil }
+            return await backupEnvironment(id)
         case .path(let parameter):
             return context.parameters.get(parameter)
         case .body:

@@ -28,6 +28,8 @@ public enum RoutePermissions {
             case deployment(parameter: String)
             /// The environment of the runbook run whose id is this path parameter.
             case runbookRun(parameter: String)
+            /// The environment of the backup whose id is this path parameter.
+            case backup(parameter: String)
             /// The path parameter itself names the environment.
             case path(parameter: String)
         }
@@ -88,5 +90,16 @@ public enum RoutePermissions {
         "GET /api/v1/runbook-runs/{id}": .init(.viewer, .runbookRun(parameter: "id")),
         "POST /api/v1/runbook-runs/{id}/approve": .init(.approver, .runbookRun(parameter: "id")),
         "POST /api/v1/runbook-runs/{id}/cancel": .init(.operator, .runbookRun(parameter: "id")),
+        // Backups: anyone reads them; operators take and verify them. Restore replaces a live
+        // database and prune deletes the way back: operator too, because restoring is the
+        // operator's recovery job (the guides' on-call runs it), and each asks for a typed
+        // confirmation in the CLI, keeps the replaced database, and never deletes the newest
+        // verified backup; the events say who did it.
+        "GET /api/v1/backups": .init(.viewer, .query),
+        "GET /api/v1/backups/{id}": .init(.viewer, .backup(parameter: "id")),
+        "POST /api/v1/backups": .init(.operator, .body),
+        "POST /api/v1/backups/{id}/verify": .init(.operator, .backup(parameter: "id")),
+        "POST /api/v1/backups/{id}/restore": .init(.operator, .backup(parameter: "id")),
+        "POST /api/v1/backups/prune": .init(.operator, .body),
     ]
 }

@@ -2,6 +2,7 @@ import Foundation
 public import Prometheus
 import StewardCore
 import StewardRuntime
+import StewardOps
 
 /// The control plane's Prometheus metrics, served at `/metrics`.
 ///
@@ -24,7 +25,10 @@ public final class ServerMetrics: Sendable {
     public func eventAppended() { eventsTotal.increment() }
 
     /// Refreshes the gauges from the current state and renders the text format.
-    public func render(state: StackState, snapshot: AgentSnapshot?, agentReachable: Bool) -> String {
+    /// - Parameter backups: the stored backups, for `steward_backups_total` and the age of the newest verified one.
+    public func render(
+        state: StackState, snapshot: AgentSnapshot?, agentReachable: Bool, backups: [BackupView] = [], now: Date = Date()
+    ) -> String {
         registry.makeGauge(name: "steward_agent_up", help: "1 when the agent answers.").set(Double(agentReachable ? 1 : 0))
         let active = state.activeDeployments.count
         registry.makeGauge(name: "steward_deployments_active", help: "Deployments in progress.").set(Double(active))
@@ -53,6 +57,19 @@ public final class ServerMetrics: Sendable {
         for dependency in state.dependencies.values {
             registry.makeGauge(name: "steward_dependency_up", labels: [("dependency", dependency.name)], help: "1 when reachable.")
                 .set(Double(dependency.up ? 1 : 0))
+        }
+        let stored = Dictionary(grouping: backups.filter { $0.manifest != nil }) { [$0.dependency, $0.environment] }
+        for (key, group) in stored {
+            let labels = [("dependency", key[0]), ("environment", key[1])]
+            registry.makeGauge(name: "steward_backups_total", labels: labels, help: "Backups in the store.")
+                .set(Double(group.count))
+            // The age that matters for recovery: how old the newest backup known to restore is.
+            if let newest = group.filter(\.verified).compactMap(\.manifest?.createdAt).max() {
+                registry.makeGauge(
+                    name: "steward_backup_newest_verified_age_seconds", labels: labels,
+                    help: "Age of the newest backup whose verification passed."
+                ).set(max(0, now.timeIntervalSince(newest)))
+            }
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

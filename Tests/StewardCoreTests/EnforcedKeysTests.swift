@@ -156,4 +156,39 @@ extension EnforcedKeysTests {
         #expect(strategyWarnings("canary") == ["services.api.deploy.strategy"])
         #expect(strategyWarnings("blue-green") == ["services.api.deploy.strategy"])
     }
+
+    /// Backups run from the control plane (create, verify with integrity queries, prune by retention):
+    /// those keys are enforced; a schedule, a destination and backups before deploys are not yet.
+    @Test func backupKeysThatRunAreEnforced() throws {
+        let text = """
+            version: 1
+            stack: shop
+            dependencies:
+              db:
+                url: postgres://app@127.0.0.1:5432/app
+            services:
+              api:
+                command: /bin/true
+            environments:
+              production:
+                backupRetention: {maxAge: 30d, keepDaily: 7}
+            backups:
+              - dependency: db
+                schedule: "0 2 * * *"
+                destination: s3://bucket/db
+                retention: {keepLast: 3}
+                verify: true
+                integrityQueries: ["SELECT 1 WHERE false"]
+                beforeDeploy: true
+            """
+        let warned = Set(Self.analyze(text).warnings.map(\.keyPath))
+        for key in ["schedule", "destination", "beforeDeploy"] {
+            #expect(warned.contains { $0.hasPrefix("backups") && $0.hasSuffix(key) }, "\(key) is not enforced: \(warned)")
+        }
+        for key in ["dependency", "retention", "verify", "integrityQueries", "keepLast"] {
+            #expect(!warned.contains { $0.hasSuffix(key) }, "\(key) is enforced: \(warned)")
+        }
+        #expect(!warned.contains("backups"))
+        #expect(!warned.contains { $0.contains("backupRetention") })
+    }
 }

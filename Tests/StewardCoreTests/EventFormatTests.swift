@@ -108,10 +108,10 @@ struct EventFormatTests {
     /// An unknown type that is not informational is refused, naming it.
     @Test func unknownFactTypeIsRefused() throws {
         let error = try #require(throws: EventFormatError.self) {
-            try StewardEvent.decode(seq: 9, type: "backup.verified", subject: "backup/1", payload: Data(#"{"v":1}"#.utf8))
+            try StewardEvent.decode(seq: 9, type: "alert.fired", subject: "alert/1", payload: Data(#"{"v":1}"#.utf8))
         }
         #expect(error.seq == 9)
-        #expect(error.message.contains("'backup.verified'"))
+        #expect(error.message.contains("'alert.fired'"))
     }
 
     /// An unknown informational type, or a known one in a newer version, is skipped and reported.

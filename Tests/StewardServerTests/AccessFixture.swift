@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import StewardBackup
 import StewardCore
 import StewardHTTP
 import StewardOps
@@ -18,11 +19,20 @@ import Synchronization
 /// development `api` was stopped (to start) and `web` runs (to take down); the agent reports an
 /// `api` instance (whose log it serves), user `carol` has token `tok_carol` (to remove and revoke),
 /// the vault holds `DB_PASSWORD` for production (to list, rotate and remove), and a run of the
-/// runbook `check` waits for approval in production (to read, approve and cancel).
+/// runbook `check` waits for approval in production (to read, approve and cancel), and the backup
+/// store holds backup ``storedBackup`` of `db` in production (to read, verify and restore; its
+/// jobs never run here: the control plane's loop is not started).
 struct AccessFixture {
+    /// The id of the backup in the fixture's store.
+    static let storedBackup = "20261126-050000-abcdef"
+
     static let stackText = """
         version: 1
         stack: shop
+        dependencies:
+          db:
+            type: postgres
+            url: postgres://app@127.0.0.1:9/app
         services:
           api:
             command: /bin/true
@@ -71,8 +81,11 @@ struct AccessFixture {
         // A vault with a production secret, to list, rotate and remove.
         let vault = SecretVault(log: log, key: .generate())
         _ = try vault.set("DB_PASSWORD", environment: "production", value: "s3cret", actor: "root")
+        let backups = try TemporaryDirectory(prefix: "access-backups").path
+        try Self.storeBackup(in: backups)
         controlPlane = try ControlPlane(
-            log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: "/tmp")
+            log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: "/tmp",
+            backupDirectory: backups)
         let web = try await controlPlane.deploy(
             service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
         activeDeployment = web.id
@@ -90,6 +103,18 @@ struct AccessFixture {
         self.clock = clock
         application = Application(
             router: APIRoutes.router(controlPlane: controlPlane, metrics: ServerMetrics(), now: { clock.now }))
+    }
+
+    /// Writes the manifest (and an empty artifact) of ``storedBackup`` into a store directory.
+    static func storeBackup(in directory: String) throws {
+        let manifest = BackupManifest(
+            id: storedBackup, createdAt: Date(timeIntervalSince1970: 1_795_000_000), environment: "production",
+            dependency: "db", database: "app", source: "postgres://app@127.0.0.1:9/app", serverVersion: "15",
+            artifact: "\(storedBackup).dump", sizeBytes: 0,
+            sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", durationSeconds: 0.1,
+            tables: [], countsInDumpSnapshot: true)
+        try JSONEncoder.steward.encode(manifest).write(to: URL(fileURLWithPath: "\(directory)/\(storedBackup).json"))
+        try Data().write(to: URL(fileURLWithPath: "\(directory)/\(storedBackup).dump"))
     }
 
     /// A fake agent that serves any instance log and never answers anything else.
@@ -214,6 +239,12 @@ struct AccessFixture {
             "GET /api/v1/runbook-runs/{id}": ("/api/v1/runbook-runs/\(waitingRun)", nil, json),
             "POST /api/v1/runbook-runs/{id}/approve": ("/api/v1/runbook-runs/\(waitingRun)/approve", nil, json),
             "POST /api/v1/runbook-runs/{id}/cancel": ("/api/v1/runbook-runs/\(waitingRun)/cancel", nil, json),
+            "GET /api/v1/backups": ("/api/v1/backups?environment=production", nil, json),
+            "GET /api/v1/backups/{id}": ("/api/v1/backups/\(Self.storedBackup)", nil, json),
+            "POST /api/v1/backups": ("/api/v1/backups", #"{"dependency":"db","environment":"production"}"#, json),
+            "POST /api/v1/backups/{id}/verify": ("/api/v1/backups/\(Self.storedBackup)/verify", nil, json),
+            "POST /api/v1/backups/{id}/restore": ("/api/v1/backups/\(Self.storedBackup)/restore", #"{"force":true}"#, json),
+            "POST /api/v1/backups/prune": ("/api/v1/backups/prune", #"{"environment":"production","dryRun":true}"#, json),
         ]
     }
 }

@@ -78,6 +78,11 @@ struct AuthBoundaryTests {
                 #expect(response.status == .methodNotAllowed)
                 #expect(response.headers[.allow] == "GET, POST")
             }
+            // A constant segment wins over a parameter, as in the router: prune is not a backup id.
+            try await client.execute(uri: "/api/v1/backups/prune", method: .options, headers: fixture.auth) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
         }
     }
 

@@ -34,6 +34,7 @@ public enum EventFormat {
         for name in Deployment.Input.names { versions["deployment.\(name)"] = 1 }
         for change in InstanceObservation.Change.allCases { versions["instance.\(change.rawValue)"] = 1 }
         for type in RunbookEventPayload.types { versions[type] = 1 }
+        for type in BackupEvent.types { versions[type] = 1 }
         for change in SecretChanged.Change.allCases { versions["secret.\(change.rawValue)"] = 1 }
         return versions
     }()

@@ -60,6 +60,8 @@ extension StewardEvent {
         case .runbook(let event):
             let payload = RunbookEventPayload(event)
             return Encoded(type: payload.type, subject: "runbook-run/\(event.run)", payload: try PayloadCoding.encode(payload))
+        case .backup(let value):
+            return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
         case .controlPlaneStarted(let value):
             return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
         case .checkpoint(let value):
@@ -162,6 +164,11 @@ extension StewardEvent {
             break
         }
         switch family {
+        case "backup":
+            guard let change = BackupEvent.Change(rawValue: name) else { break }
+            var value = try PayloadCoding.decode(BackupEvent.self, from: payload)
+            value.change = change
+            return .backup(value)
         case "runbook":
             return .runbook(try RunbookEventPayload.decode(type: type, from: payload))
         case "deployment":

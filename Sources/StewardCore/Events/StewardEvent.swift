@@ -40,6 +40,8 @@ public enum StewardEvent: Sendable, Equatable {
     case secretChanged(SecretChanged)
     /// Something happened to a runbook run (`runbook.*`).
     case runbook(RunbookEvent)
+    /// Something happened to a backup (`backup.*`); the store's manifests say what exists.
+    case backup(BackupEvent)
     /// The control plane started and resumed from the log.
     case controlPlaneStarted(ControlPlaneStarted)
     /// The folded state up to an event, so start-up need not fold the whole history.

@@ -12,8 +12,8 @@ extension StackFile {
     enum EnforcedKeys {
         /// Enforced keys, by section. A section that is absent enforces none of its keys.
         static let bySection: [Schema.Section: Set<String>] = [
-            // Not enforced: slos, backups, alerts, incidents, recovery (no engine runs them yet).
-            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks"],
+            // Not enforced: slos, alerts, incidents, recovery (no engine runs them yet).
+            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups"],
             // The URL is resolved into instances and probed; `required` gates no deployment yet.
             .dependency: ["type", "url"],
             // Not enforced: `port` (no proxy serves the stable port yet) and `dependsOn` (no start order).
@@ -35,8 +35,14 @@ extension StackFile {
             .runbookSQL: Set(Schema.runbookSQL),
             .runbookRedis: Set(Schema.runbookRedis),
             .runbookScale: Set(Schema.runbookScale),
-            // Environments only override instance counts and variables.
-            .environment: ["instances", "env"],
+            // Environments override instance counts and variables; `steward backup prune` applies their retention.
+            .environment: ["instances", "env", "backupRetention"],
+            // `steward backup create` takes the backup (then verifies it with its integrity queries when
+            // `verify`), `steward backup prune` applies its retention. Not enforced: `schedule` and
+            // `timeZone` (nothing runs on a schedule yet), `destination` (backups are kept in
+            // DATA/backups; no folder or S3 elsewhere), `beforeDeploy` (deployments take none yet).
+            .backup: ["dependency", "verify", "integrityQueries", "retention"],
+            .retention: Set(Schema.retention),
         ]
 
         /// Keys enforced only for some values: what the key asks for is exactly what already happens.

@@ -73,8 +73,10 @@ public struct StackState: Sendable, Equatable {
             } else {
                 runbookRuns[event.run]?.apply(event)
             }
+        // Backups are not folded: the store's manifests are what exists (a file can be removed
+        // behind the log's back), and the events are their history.
         case .tokenCreated, .tokenIssued, .tokenRevoked, .userAdded, .userRemoved, .secretChanged, .controlPlaneStarted,
-            .checkpoint:
+            .checkpoint, .backup:
             break
         }
     }

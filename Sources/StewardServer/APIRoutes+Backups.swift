@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import StewardCore
+import StewardHTTP
+import StewardOps
+
+extension APIRoutes {
+    /// Backups of PostgreSQL dependencies: list and show, create, verify, restore (202: the work runs
+    /// as a job; poll `GET /backups/{id}`), and prune by retention.
+    static func addBackupRoutes(to api: RouterGroup<StewardRequestContext>, controlPlane: ControlPlane) {
+        api.get("/backups") { request, _ in
+            let environment = try request.textParameter("environment")
+            let views = try await mapErrors { try await controlPlane.backups(environment: environment) }
+            return try JSONAnswer.response(views)
+        }
+        api.post("/backups") { request, context in
+            let body = try await JSONAnswer.decode(BackupCreateRequest.self, from: request)
+            let operation = try await mapErrors {
+                try await controlPlane.createBackup(
+                    dependency: body.dependency, environment: body.environment, actor: context.actor)
+            }
+            return try JSONAnswer.response(operation, status: .accepted)
+        }
+        // Registered before `/backups/:id` routes so the constant path is never read as an id.
+        api.post("/backups/prune") { request, context in
+            let body = try await JSONAnswer.decode(BackupPruneRequest.self, from: request)
+            let dryRun = body.dryRun ?? false
+            let items = try await mapErrors {
+                try await controlPlane.pruneBackups(environment: body.environment, dryRun: dryRun, actor: context.actor)
+            }
+            return try JSONAnswer.response(
+                BackupPruneAnswer(
+                    environment: body.environment, dryRun: dryRun, deleted: items.filter(\.deleted).count, items: items))
+        }
+        api.get("/backups/:id") { _, context in
+            let id = try context.parameters.require("id")
+            return try JSONAnswer.response(try await mapErrors { try await controlPlane.backup(id: id) })
+        }
+        api.post("/backups/:id/verify") { _, context in
+            let id = try context.parameters.require("id")
+            let operation = try await mapErrors { try await controlPlane.verifyBackup(id: id, actor: context.actor) }
+            return try JSONAnswer.response(operation, status: .accepted)
+        }
+        api.post("/backups/:id/restore") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await JSONAnswer.decodeIfPresent(BackupRestoreRequest.self, from: request) ?? BackupRestoreRequest()
+            let operation = try await mapErrors {
+                try await controlPlane.restoreBackup(
+                    id: id, into: body.database, force: body.force ?? false, actor: context.actor)
+            }
+            return try JSONAnswer.response(operation, status: .accepted)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import StewardBackup
+import StewardCore
+import StewardOps
+
+/// Follows a backup operation (`GET /api/v1/backups/{id}`) until it ends, showing live progress.
+///
+/// On a terminal the bytes written and the rate are redrawn in place on stderr; otherwise one
+/// line every few seconds, so logs of scripted runs stay short. The result goes to stdout.
+struct BackupFollower {
+    var client: APIClient
+    var output: OutputFormat
+
+    /// Polls until the operation is no longer running.
+    /// - Returns: the backup as it stands at the end.
+    /// - Throws: ``CLIError/failed(_:)`` (exit 1) when the operation failed or `timeout` passed.
+    func follow(_ id: String, timeout: Int) async throws -> (view: BackupView, data: Data) {
+        let terminal = isatty(STDERR_FILENO) != 0
+        let started = Date()
+        var lastLine = Date.distantPast
+        var lastBytes: Int64 = 0
+        var lastSample = Date()
+        var rate = 0.0
+        while true {
+            let data = try await client.send("GET", "/api/v1/backups/\(id)")
+            let view = try JSONDecoder.steward.decode(BackupView.self, from: data)
+            guard let operation = view.operation, operation.state == .running else {
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                if let operation = view.operation, operation.state == .failed {
+                    if output == .json { printJSON(data) }
+                    throw CLIError.failed("\(operation.kind.rawValue) of backup \(id) failed: \(operation.error ?? "no reason given")")
+                }
+                return (view, data)
+            }
+            let now = Date()
+            if operation.bytes != lastBytes {
+                let seconds = now.timeIntervalSince(lastSample)
+                if seconds > 0 { rate = Double(operation.bytes - lastBytes) / seconds }
+                lastBytes = operation.bytes
+                lastSample = now
+            }
+            let line = "\(operation.kind.rawValue) \(id): \(Self.size(operation.bytes)) written, \(Self.size(Int64(rate)))/s, \(Int(now.timeIntervalSince(started)))s"
+            if terminal {
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            } else if now.timeIntervalSince(lastLine) >= 5 {
+                printError(line)
+                lastLine = now
+            }
+            guard now.timeIntervalSince(started) < Double(timeout) else {
+                throw CLIError.failed("backup \(id) still running after \(timeout)s (it goes on; see `steward backup show \(id)`)")
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+    }
+
+    /// Bytes in a readable unit (KiB, MiB, GiB).
+    static func size(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+
+    /// One line about a backup for `list` and the end of `create`.
+    static func describe(_ view: BackupView) -> String {
+        var parts = ["\(view.id)  \(view.environment)/\(view.dependency)"]
+        if let manifest = view.manifest {
+            parts.append("\(size(manifest.sizeBytes))  \(manifest.tables.count) tables")
+        }
+        if let verification = view.verification {
+            parts.append(verification.passed ? "verified" : "verification FAILED")
+        } else if view.manifest != nil {
+            parts.append("not verified")
+        }
+        if let operation = view.operation, operation.state != .succeeded {
+            parts.append("\(operation.kind.rawValue) \(operation.state.rawValue)" + (operation.error.map { ": \($0)" } ?? ""))
+        }
+        return parts.joined(separator: "  ")
+    }
+}
