@@ -67,13 +67,23 @@ import Testing
         let deployed = try await cluster.deployAndExpectSuccess(version: "1.0.0")
         let serving = try await cluster.waitForServing(version: "1.0.0")
         let expected = Set(serving.map { "127.0.0.1:\($0.port)" })
+        var last = ""
+        do {
+            try await waitForTable(cluster, expected: expected, release: deployed.release, last: &last)
+        } catch {
+            Issue.record("\(error)\nlast table: \(last)\n\(cluster.logs())")
+        }
+    }
+
+    private func waitForTable(_ cluster: StewardCluster, expected: Set<String>, release: Int, last: inout String) async throws {
         try await eventually(timeout: .seconds(20), pollEvery: .milliseconds(50), "the table with both instances") {
             let answer = try await cluster.http.get(cluster.proxyURL + "/v1/routes", token: cluster.proxyToken)
+            last = answer.text
             let table = try answer.decode(PushedTable.self)
             guard let route = table.routes.first else { return false }
             return table.routes.count == 1 && route.service == "web" && route.environment == "development"
                 && route.listenPort == cluster.stablePort && route.releases.count == 1
-                && route.releases[0].release == deployed.release && route.releases[0].weight == 100
+                && route.releases[0].release == release && route.releases[0].weight == 100
                 && Set(route.releases[0].upstreams) == expected
         }
     }
