@@ -11,6 +11,7 @@ extension ControlPlane {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.watchAgent() }
             group.addTask { await self.monitorDependencies() }
+            group.addTask { await self.pushTraffic() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }
@@ -19,7 +20,10 @@ extension ControlPlane {
     }
 
     /// Ends ``run()``.
-    public nonisolated func shutdown() { jobSink.finish() }
+    public nonisolated func shutdown() {
+        jobSink.finish()
+        trafficSink.finish()
+    }
 
     nonisolated func execute(_ job: Job) async {
         switch job {
@@ -30,6 +34,8 @@ extension ControlPlane {
                 }
             }
         case .deploymentEffect(let id, .stopInstances(let instances)):
+            // Out of the proxy's table first, so no new request reaches an instance that is stopping.
+            await drain(instances)
             await withDiscardingTaskGroup { group in
                 for instance in instances {
                     group.addTask {
@@ -50,6 +56,7 @@ extension ControlPlane {
             await start(instance, release: release, deployment: nil)
             await jobFinished("start:\(instance)")
         case .stopUnwanted(let instance):
+            await drain([instance])
             if await stopRetrying(instance) { await record(stopped: instance) }
             await jobFinished("stop:\(instance)")
         case .runbookStep(let run, let step, let resolved):

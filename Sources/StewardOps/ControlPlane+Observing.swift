@@ -33,6 +33,8 @@ extension ControlPlane {
         }
         feedDeployments(snapshot)
         reconcile(snapshot)
+        // Readiness and ports come from the snapshot: the traffic table may follow.
+        trafficSink.yield()
     }
 
     /// Marks the agent unreachable (the watcher calls this when a poll fails).

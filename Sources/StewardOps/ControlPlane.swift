@@ -50,6 +50,17 @@ public actor ControlPlane {
     public internal(set) var backupOperations: [String: BackupOperation] = [:]
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
+    /// The traffic proxy this control plane routes through, if any (see ``pushTraffic()``).
+    public nonisolated let proxy: ProxyClient?
+    /// The environment whose services listen on their stable `port:` (nil: the stack's first).
+    public nonisolated let trafficEnvironment: String?
+    /// The plan the proxy last accepted; nil until a push succeeded.
+    public internal(set) var pushedTraffic: TrafficPlan.Plan?
+    /// False while pushes to the proxy fail (a drain then waits for nothing).
+    var proxyReachable = true
+    /// Wakes the traffic loop: something the table depends on may have changed.
+    let trafficSignals: AsyncStream<Void>
+    let trafficSink: AsyncStream<Void>.Continuation
 
     /// Opens the control plane over a log, replaying it into ``state``.
     ///
@@ -58,14 +69,20 @@ public actor ControlPlane {
     ///     one, then `STEWARD_SECRET_NAME` (``SecretSource/vault(_:fallback:)``).
     ///   - vault: The secrets vault over the same store, if any.
     ///   - backupDirectory: Where backups are kept (created 0700 on first use); nil refuses backups.
+    ///   - proxy: The traffic proxy to keep routing the stable ports; nil runs without one.
+    ///   - trafficEnvironment: The environment served on the stable ports (``TrafficPlan``).
     public init(
         log: EventLog, agent: AgentClient, secrets: SecretSource? = nil, vault: SecretVault? = nil,
-        baseDirectory: String, backupDirectory: String? = nil, prober: Prober = Prober(),
+        baseDirectory: String, backupDirectory: String? = nil, prober: Prober = Prober(), proxy: ProxyClient? = nil,
+        trafficEnvironment: String? = nil,
         logger: Logger = Logger(label: "steward.controlplane")
     ) throws {
         self.log = log
         self.backupDirectory = backupDirectory
         self.agent = agent
+        self.proxy = proxy
+        self.trafficEnvironment = trafficEnvironment
+        (trafficSignals, trafficSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.vault = vault
         self.secrets = secrets ?? vault.map { SecretSource.vault($0) } ?? .environment()
         self.baseDirectory = baseDirectory
@@ -114,6 +131,7 @@ public actor ControlPlane {
         }
         let records = try log.append(new)
         state = pending
+        if !records.isEmpty { trafficSink.yield() }
         if let last = records.last, last.seq - checkpointedSeq >= EventLog.checkpointInterval {
             do {
                 try log.appendCheckpoint(state, covering: last.seq, hash: last.hash, time: time)

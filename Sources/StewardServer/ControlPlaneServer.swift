@@ -4,7 +4,7 @@ import Logging
 import StewardCore
 import StewardHTTP
 public import StewardOps
-import StewardRuntime
+public import StewardRuntime
 import StewardStore
 
 /// Everything `steward serve` runs: the store, the control plane and its HTTP API.
@@ -25,11 +25,16 @@ public struct ControlPlaneServer: Sendable {
     ///   is written before the stack file validated.
     public init(
         dataDirectory: String, stackPath: String, agent: AgentClient, host: String, port: Int,
+        proxy: ProxyClient? = nil, trafficEnvironment: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "steward.server")
     ) throws {
         let loaded = try StackLoader.load(stackPath)
         stackWarnings = loaded.warnings
+        if let trafficEnvironment, loaded.stack.environment(named: trafficEnvironment) == nil {
+            let known = loaded.stack.environments.map(\.name).joined(separator: ", ")
+            throw ControlPlaneError.invalid("the traffic environment '\(trafficEnvironment)' is not in the stack; it has: \(known)")
+        }
         try PrivateFiles.prepareDirectory(dataDirectory)
         let log = try EventLog.open(path: dataDirectory + "/steward.db")
         createdAdminToken = try AdminToken.ensure(log: log, dataDirectory: dataDirectory)
@@ -38,7 +43,7 @@ public struct ControlPlaneServer: Sendable {
         let baseDirectory = (loaded.path as NSString).deletingLastPathComponent
         let controlPlane = try ControlPlane(
             log: log, agent: agent, vault: vault, baseDirectory: baseDirectory,
-            backupDirectory: dataDirectory + "/backups", logger: logger)
+            backupDirectory: dataDirectory + "/backups", proxy: proxy, trafficEnvironment: trafficEnvironment, logger: logger)
         self.controlPlane = controlPlane
         let metrics = ServerMetrics()
         let router = APIRoutes.router(controlPlane: controlPlane, metrics: metrics)

@@ -358,10 +358,15 @@ final class StewardCluster: @unchecked Sendable {
     let stackPath: String
     let agentPort: Int
     let serverPort: Int
+    /// The web service's `port:`, the stable port: 8080, or a free port when the cluster has a proxy.
+    let stablePort: Int
+    /// The admin port of the cluster's `steward proxy`, when it has one (``start(readinessTimeout:webEnvironment:processEnvironment:withProxy:)``).
+    let proxyAdminPort: Int?
     let http = HTTPTestClient()
     private let lock = NSLock()
     private var agentProcess: LaunchedProcess?
     private var serverProcess: LaunchedProcess?
+    private var proxyProcess: LaunchedProcess?
     private var extraProcesses: [LaunchedProcess] = []
     /// Extra environment of `steward agent` and `steward serve` (e.g. `STEWARD_SECRET_…`).
     let processEnvironment: [String: String]
@@ -370,7 +375,7 @@ final class StewardCluster: @unchecked Sendable {
     static var demoAppBinary: String { TestEnvironment.buildProductsDirectory() + "/demo-app" }
 
     /// The test stack: `web` (demo-app) with 2 instances in development, rolling one at a time.
-    static func stackYAML(readinessTimeout: String, webEnvironment: [String: String] = [:]) -> String {
+    static func stackYAML(readinessTimeout: String, webEnvironment: [String: String] = [:], stablePort: Int = 8080) -> String {
         let env = webEnvironment.isEmpty
             ? "" : "\n    env:\n" + webEnvironment.sorted { $0.key < $1.key }.map { "      \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
         return """
@@ -379,7 +384,7 @@ final class StewardCluster: @unchecked Sendable {
         services:
           web:
             command: \(demoAppBinary)
-            port: 8080
+            port: \(stablePort)
             instances: 1
             readiness:
               http:
@@ -400,7 +405,9 @@ final class StewardCluster: @unchecked Sendable {
         """
     }
 
-    private init(readinessTimeout: String, webEnvironment: [String: String], processEnvironment: [String: String]) throws {
+    private init(
+        readinessTimeout: String, webEnvironment: [String: String], processEnvironment: [String: String], withProxy: Bool
+    ) throws {
         self.processEnvironment = processEnvironment
         directory = try TemporaryDirectory(prefix: "steward-e2e")
         agentStateDirectory = directory.path + "/agent"
@@ -410,7 +417,21 @@ final class StewardCluster: @unchecked Sendable {
         var port = try FreePort.next()
         while port == agentPort { port = try FreePort.next() }
         serverPort = port
-        try Self.stackYAML(readinessTimeout: readinessTimeout, webEnvironment: webEnvironment)
+        if withProxy {
+            var taken: Set<Int> = [agentPort, port]
+            func free() throws -> Int {
+                var candidate = try FreePort.next()
+                while taken.contains(candidate) { candidate = try FreePort.next() }
+                taken.insert(candidate)
+                return candidate
+            }
+            stablePort = try free()
+            proxyAdminPort = try free()
+        } else {
+            stablePort = 8080
+            proxyAdminPort = nil
+        }
+        try Self.stackYAML(readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, stablePort: stablePort)
             .write(toFile: stackPath, atomically: true, encoding: .utf8)
     }
 
@@ -419,12 +440,17 @@ final class StewardCluster: @unchecked Sendable {
     /// - Parameters:
     ///   - webEnvironment: extra `env:` entries of the `web` service in the stack file.
     ///   - processEnvironment: extra environment of the agent and the control plane processes.
+    ///   - withProxy: also run `steward proxy` (started first) and have the control plane drive it;
+    ///     the web service's stable port is then a free one (``stablePort``).
     static func start(
-        readinessTimeout: String = "5s", webEnvironment: [String: String] = [:], processEnvironment: [String: String] = [:]
+        readinessTimeout: String = "5s", webEnvironment: [String: String] = [:], processEnvironment: [String: String] = [:],
+        withProxy: Bool = false
     ) async throws -> StewardCluster {
         let cluster = try StewardCluster(
-            readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, processEnvironment: processEnvironment)
+            readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, processEnvironment: processEnvironment,
+            withProxy: withProxy)
         do {
+            if withProxy { try await cluster.startProxy() }
             try await cluster.startAgent()
             try await cluster.startServer()
         } catch {
@@ -452,6 +478,15 @@ final class StewardCluster: @unchecked Sendable {
     var marker: String { "STEWARD_AGENT_ID=\(agentID)" }
 
     var agent: LaunchedProcess? { lock.withLock { agentProcess } }
+    var proxy: LaunchedProcess? { lock.withLock { proxyProcess } }
+    var proxyStateDirectory: String { directory.path + "/proxy" }
+    var proxyURL: String { "http://127.0.0.1:\(proxyAdminPort ?? 0)" }
+    var proxyToken: String {
+        ((try? String(contentsOfFile: proxyStateDirectory + "/proxy.token", encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    /// The stable URL users reach: the proxy's listener on the web service's `port:`.
+    var stableURL: String { "http://127.0.0.1:\(stablePort)" }
     var server: LaunchedProcess? { lock.withLock { serverProcess } }
 
     // MARK: Starting and killing
@@ -471,6 +506,23 @@ final class StewardCluster: @unchecked Sendable {
         }
     }
 
+    /// Starts `steward proxy` on its own state directory and waits until its admin API answers.
+    func startProxy() async throws {
+        guard let proxyAdminPort else { return }
+        let process = try LaunchedProcess.launch(
+            name: "steward proxy", executable: Self.stewardBinary,
+            arguments: ["proxy", "--state-dir", proxyStateDirectory, "--admin-port", "\(proxyAdminPort)"],
+            logPath: directory.path + "/proxy.log")
+        lock.withLock { proxyProcess = process }
+        try await eventually(timeout: .seconds(20), pollEvery: .milliseconds(50), "the proxy to answer on its admin port") {
+            guard process.isRunning else {
+                throw UnexpectedAnswer(description: "steward proxy exited with \(process.terminationStatus): \(process.output())")
+            }
+            guard !proxyToken.isEmpty else { return false }
+            return try await http.get(proxyURL + "/v1/routes", token: proxyToken).status == 200
+        }
+    }
+
     /// Starts `steward serve` on the data directory and waits until it is ready and sees the agent.
     func startServer() async throws {
         let process = try LaunchedProcess.launch(
@@ -478,7 +530,7 @@ final class StewardCluster: @unchecked Sendable {
             arguments: [
                 "serve", "--stack", stackPath, "--data-dir", dataDirectory, "--port", "\(serverPort)",
                 "--agent", agentURL, "--agent-token-file", agentStateDirectory + "/agent.token",
-            ],
+            ] + (proxyAdminPort == nil ? [] : ["--proxy", proxyURL, "--proxy-token-file", proxyStateDirectory + "/proxy.token"]),
             environment: processEnvironment, logPath: directory.path + "/serve.log")
         lock.withLock { serverProcess = process }
         try await eventually(timeout: .seconds(20), pollEvery: .milliseconds(50), "the control plane to be ready with the agent reachable") {
@@ -526,6 +578,7 @@ final class StewardCluster: @unchecked Sendable {
             }
         }
         for process in lock.withLock({ extraProcesses }) { process.kill() }
+        proxy?.kill()
         http.invalidate()
         directory.remove()
     }
@@ -534,7 +587,9 @@ final class StewardCluster: @unchecked Sendable {
     func logs() -> String {
         let agentLog = (try? String(contentsOfFile: directory.path + "/agent.log", encoding: .utf8)) ?? ""
         let serveLog = (try? String(contentsOfFile: directory.path + "/serve.log", encoding: .utf8)) ?? ""
+        let proxyLog = (try? String(contentsOfFile: directory.path + "/proxy.log", encoding: .utf8)) ?? ""
         return "--- agent.log ---\n\(agentLog.suffix(6000))\n--- serve.log ---\n\(serveLog.suffix(6000))"
+            + (proxyLog.isEmpty ? "" : "\n--- proxy.log ---\n\(proxyLog.suffix(4000))")
     }
 
     // MARK: The control plane's API

@@ -16,10 +16,10 @@ extension StackFile {
             .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups"],
             // The URL is resolved into instances and probed; `required` gates no deployment yet.
             .dependency: ["type", "url"],
-            // Not enforced: `port` (no proxy serves the stable port yet) and `dependsOn` (no start order).
+            // `port` is the stable port the traffic proxy serves (TrafficPlan). Not enforced: `dependsOn` (no start order).
             .service: [
                 "command", "args", "env", "workingDirectory", "instances", "liveness", "readiness",
-                "stopGracePeriod", "restart", "deploy", "logs",
+                "stopGracePeriod", "restart", "deploy", "logs", "port",
             ],
             .probe: Set(Schema.probe),
             .httpCheck: Set(Schema.httpCheck),

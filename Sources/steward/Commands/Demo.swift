@@ -31,14 +31,19 @@ extension Steward {
         @Option(help: "Port of the agent.")
         var agentPort: Int = 7071
 
+        @Option(help: "Admin port of the traffic proxy the demo starts (the app itself is on its stable port, 8080).")
+        var proxyPort: Int = 7072
+
         @Option(help: "Version of the example service to deploy.")
         var version: String = "1.0.0"
 
         func validate() throws {
-            for value in [port, agentPort] where !(1...65535).contains(value) {
+            for value in [port, agentPort, proxyPort] where !(1...65535).contains(value) {
                 throw ValidationError("ports must be 1–65535, got \(value)")
             }
-            guard port != agentPort else { throw ValidationError("--port and --agent-port must differ") }
+            guard Set([port, agentPort, proxyPort, 8080]).count == 4 else {
+                throw ValidationError("--port, --agent-port, --proxy-port and the app's 8080 must differ")
+            }
         }
 
         func run() async throws {
@@ -55,13 +60,19 @@ extension Steward {
 
             let stackPath = dataDir + "/demo-stack.yaml"
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            // The proxy is a child process of its own, as in production: traffic does not go
+            // through the control plane's process. Ctrl-C stops it with the rest.
+            let proxy = try await DemoProxy.start(
+                executable: Self.ownExecutable(), stateDirectory: dataDir + "/proxy", adminPort: proxyPort,
+                logPath: dataDir + "/proxy.log")
+            defer { proxy.stop() }
             try DemoStack.yaml(executable: Self.ownExecutable()).write(toFile: stackPath, atomically: true, encoding: .utf8)
             let server: ControlPlaneServer
             do {
                 server = try ControlPlaneServer(
                     dataDirectory: dataDir, stackPath: stackPath,
                     agent: AgentClient(baseURL: "http://127.0.0.1:\(agentPort)", token: agentToken),
-                    host: "127.0.0.1", port: port, logger: logger)
+                    host: "127.0.0.1", port: port, proxy: proxy.client, trafficEnvironment: "development", logger: logger)
             } catch {
                 printError("error: \(error)")
                 throw ExitCode(1)
@@ -150,7 +161,8 @@ struct DemoDriver: Service {
         let message = """
 
             Steward demo is up.
-              app:        \(urls.joined(separator: "\n              "))
+              app:        http://127.0.0.1:8080/api/version   (the stable port, through the proxy)
+              instances:  \(urls.joined(separator: "\n              "))
               dashboard:  \(apiURL)/#token=\(token)
               API:        \(apiURL)/api/v1/status   (token in \(tokenPath))
               metrics:    \(apiURL)/metrics

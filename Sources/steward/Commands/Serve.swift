@@ -37,6 +37,15 @@ extension Steward {
         @Option(help: "File holding the agent's token (default: DATA_DIR/agent/agent.token).")
         var agentTokenFile: String?
 
+        @Option(help: "Admin URL of the traffic proxy (`steward proxy`) that serves the services' stable ports (default: http://127.0.0.1:7072 when DATA_DIR/proxy/proxy.token exists, else none).")
+        var proxy: String?
+
+        @Option(help: "File holding the proxy's token (default: DATA_DIR/proxy/proxy.token).")
+        var proxyTokenFile: String?
+
+        @Option(help: "The environment whose services listen on their stable `port:` (default: the stack's first environment).")
+        var trafficEnv: String?
+
         func validate() throws {
             guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, got \(port)") }
         }
@@ -47,12 +56,19 @@ extension Steward {
                 printError("error: cannot read the agent token at \(tokenFile); start `steward agent` first or pass --agent-token-file")
                 throw ExitCode(1)
             }
+            let proxyClient: ProxyClient?
+            do {
+                proxyClient = try ProxyOptions.client(url: proxy, tokenFile: proxyTokenFile, dataDirectory: dataDir)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
             let server: ControlPlaneServer
             do {
                 server = try ControlPlaneServer(
                     dataDirectory: dataDir, stackPath: stack,
                     agent: AgentClient(baseURL: agent, token: token.trimmingCharacters(in: .whitespacesAndNewlines)),
-                    host: host, port: port)
+                    host: host, port: port, proxy: proxyClient, trafficEnvironment: trafficEnv)
             } catch {
                 printError("error: \(error)")
                 throw ExitCode(1)
@@ -62,7 +78,8 @@ extension Steward {
             if let created = server.createdAdminToken {
                 printError("created admin token (also in \(dataDir)/admin.token): \(created)")
             }
-            printError("steward control plane on http://\(host):\(port) (agent \(agent))")
+            let routing = proxyClient.map { "proxy \($0.baseURL)" } ?? "no proxy: stable ports are not served"
+            printError("steward control plane on http://\(host):\(port) (agent \(agent), \(routing))")
             try await server.application.runService()
         }
     }
