@@ -62,26 +62,10 @@ public struct AgentClient: Sendable {
     private func send<T: Decodable>(
         _ method: String, _ path: String, body: Data? = nil, timeout: Duration = .seconds(15), as type: T.Type
     ) async throws -> T {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .init(rawValue: method)
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: body))
-        }
-        let response: HTTPClientResponse
-        let data: ByteBuffer
-        do {
-            response = try await httpClient.execute(request, timeout: .init(timeout))
-            data = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        } catch {
-            throw Failure(status: nil, message: "\(baseURL): \(error)")
-        }
-        guard (200..<300).contains(Int(response.status.code)) else {
-            let text = String(buffer: data)
-            throw Failure(status: Int(response.status.code), message: text.isEmpty ? "\(response.status)" : text)
-        }
+        let data = try await BearerExchange.send(
+            httpClient, baseURL: baseURL, token: token, method: method, path: path, body: body, timeout: timeout
+        ) { Failure(status: $0, message: $1) }
         if T.self == EmptyAnswer.self, let empty = EmptyAnswer() as? T { return empty }
-        return try JSONDecoder.steward.decode(T.self, from: Data(buffer: data))
+        return try JSONDecoder.steward.decode(T.self, from: data)
     }
 }

@@ -42,25 +42,8 @@ public struct ProxyClient: Sendable {
     }
 
     private func send(_ method: String, _ path: String, body: Data?) async throws -> Data {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .init(rawValue: method)
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: body))
-        }
-        let response: HTTPClientResponse
-        let data: ByteBuffer
-        do {
-            response = try await httpClient.execute(request, timeout: .seconds(10))
-            data = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        } catch {
-            throw Failure(status: nil, message: "\(baseURL): \(error)")
-        }
-        guard (200..<300).contains(Int(response.status.code)) else {
-            let text = String(buffer: data)
-            throw Failure(status: Int(response.status.code), message: text.isEmpty ? "\(response.status)" : text)
-        }
-        return Data(buffer: data)
+        try await BearerExchange.send(
+            httpClient, baseURL: baseURL, token: token, method: method, path: path, body: body, timeout: .seconds(10)
+        ) { Failure(status: $0, message: $1) }
     }
 }
