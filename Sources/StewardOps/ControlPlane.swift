@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 public import StewardCore
 public import StewardRuntime
 public import StewardStore
@@ -23,7 +24,11 @@ public actor ControlPlane {
 
     public nonisolated let log: EventLog
     public nonisolated let agent: AgentClient
-    public internal(set) var state = StackState()
+    public internal(set) var state = StackState() {
+        didSet { recorded.withLock { $0 = state } }
+    }
+    /// ``state`` as of the last append; see ``recordedState``.
+    private nonisolated let recorded = Mutex(StackState())
     /// The agent's latest snapshot, if one arrived.
     public internal(set) var agentSnapshot: AgentSnapshot?
     /// When the agent last answered; nil while unreachable.
@@ -94,6 +99,7 @@ public actor ControlPlane {
             logger.warning("skipped event \(skipped.seq) (\(skipped.type)): \(skipped.reason)")
         }
         state = loaded.state
+        recorded.withLock { $0 = loaded.state }
         checkpointedSeq = loaded.checkpointSeq ?? 0
         if loaded.foldedEvents >= EventLog.checkpointInterval {
             // A long tail was folded: checkpoint it so the next start is short (not fatal if it fails).
@@ -105,6 +111,13 @@ public actor ControlPlane {
             }
         }
     }
+
+    /// The state as of the last append, read without waiting for the actor.
+    ///
+    /// Why: a read through the actor queues behind whatever the actor is doing (an append and its
+    /// fsync included), which a client polling a deployment feels as latency. This copy is taken
+    /// whenever ``state`` changes, i.e. after the append it reflects: it is never ahead of the log.
+    public nonisolated var recordedState: StackState { recorded.withLock { $0 } }
 
     /// Sets a callback that sees every appended event.
     public func setOnAppend(_ callback: @escaping @Sendable (EventRecord) -> Void) { onAppend = callback }
