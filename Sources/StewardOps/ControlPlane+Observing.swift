@@ -72,11 +72,20 @@ extension ControlPlane {
         var events = observations
         var decided: [Int: Deployment] = [:]
         var steps: [(deployment: Int, effects: [Deployment.Effect])] = []
-        for deployment in state.activeDeployments where deployment.phase == .rolling && deployment.batch < deployment.batchCount {
-            for id in deployment.newBatch(deployment.batch) {
+        for deployment in state.activeDeployments {
+            let watched: [String]
+            if deployment.phase == .rolling && deployment.batch < deployment.batchCount {
+                watched = deployment.newBatch(deployment.batch)
+            } else if deployment.rollout != nil && (deployment.phase == .rolling || deployment.phase == .warm) {
+                // A rollout's new instances are watched until it ends: one crash-looping rolls it back.
+                watched = deployment.newInstances
+            } else {
+                continue
+            }
+            for id in watched {
                 guard let status = byID[id] else { continue }
                 let input: Deployment.Input
-                if status.ready {
+                if status.ready && deployment.batch < deployment.batchCount {
                     input = .instanceReady(id, at: Date())
                 } else if status.state == .exited || status.failedStarts >= Self.failedStartsBeforeGivingUp {
                     input = .instanceFailed(id, reason: status.message, at: Date())

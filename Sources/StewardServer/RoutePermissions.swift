@@ -62,6 +62,7 @@ public enum RoutePermissions {
         "POST /api/v1/deployments": .init(.deployer, .body),
         "POST /api/v1/rollbacks": .init(.deployer, .body),
         "POST /api/v1/deployments/{id}/abort": .init(.deployer, .deployment(parameter: "id")),
+        "POST /api/v1/deployments/{id}/promote": .init(.deployer, .deployment(parameter: "id")),
         "POST /api/v1/services/{name}/stop": .init(.deployer, .body),
         // Start undoes a stop and down is a stop of each service: the same role as stop.
         "POST /api/v1/services/{name}/start": .init(.deployer, .body),

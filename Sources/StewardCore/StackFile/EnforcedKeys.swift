@@ -26,8 +26,15 @@ extension StackFile {
             .tcpCheck: Set(Schema.tcpCheck),
             .restart: Set(Schema.restart),
             .logs: Set(Schema.logs),
-            // The deployer runs rolling batches of `maxSurge` with a readiness timeout, nothing more.
-            .deploy: ["maxSurge", "readinessTimeout"],
+            // Rolling batches of `maxSurge` with a readiness timeout; blue/green and canary rollouts
+            // (Deployment+Rollout.swift) with smoke commands (`healthCheckRetries` attempts each), canary
+            // steps and the warm period. Not enforced: `maxUnavailable` (batches never stop an old instance
+            // before its replacement is ready), `preDeploy`/`postDeploy` (no hooks run yet), `rollback`
+            // (no metric analysis runs yet).
+            .deploy: ["strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary"],
+            .canary: ["steps"],
+            // Weights and pauses are carried out; `analysis` steps are not evaluated yet.
+            .canaryStep: ["weight", "pause"],
             // Runbooks run as declared (`steward runbook run`).
             .runbook: Set(Schema.runbook),
             .runbookStep: Set(Schema.runbookStep),
@@ -46,10 +53,7 @@ extension StackFile {
         ]
 
         /// Keys enforced only for some values: what the key asks for is exactly what already happens.
-        static let enforcedValues: [Schema.Key: Set<String>] = [
-            // The deployer rolls; asking for rolling is enforced, blue/green and canary are not yet.
-            Schema.Key(.deploy, "strategy"): ["rolling"]
-        ]
+        static let enforcedValues: [Schema.Key: Set<String>] = [:]
 
         /// Keys Steward acts on in some places but not all: the warning says which.
         static let partlyEnforced: [Schema.Key: String] = [
