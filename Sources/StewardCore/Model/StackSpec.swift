@@ -284,7 +284,11 @@ public struct MetricRule: Sendable, Codable, Equatable, CustomStringConvertible 
     public var metric: Metric
     public var comparison: Comparison
     /// The threshold in base units: a fraction for rates (5 % is 0.05), seconds for latencies.
+    /// For a rule relative to the stable release, what is added to the stable release's value.
     public var threshold: Double
+    /// For a rule relative to the stable release (`p95 > stable * 1.5 for 5m`), the factor of the
+    /// stable release's value: the limit is `factor × stable + threshold`. `nil` for a fixed threshold.
+    public var baselineFactor: Double?
     /// How long the condition must hold.
     public var duration: TimeSpan
     /// Fewer requests than this in the window decide nothing.
@@ -294,11 +298,12 @@ public struct MetricRule: Sendable, Codable, Equatable, CustomStringConvertible 
 
     public init(
         metric: Metric, comparison: Comparison, threshold: Double, duration: TimeSpan, minimumRequests: Int = 20,
-        source: String
+        baselineFactor: Double? = nil, source: String
     ) {
         self.metric = metric
         self.comparison = comparison
         self.threshold = threshold
+        self.baselineFactor = baselineFactor
         self.duration = duration
         self.minimumRequests = minimumRequests
         self.source = source
