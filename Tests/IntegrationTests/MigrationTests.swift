@@ -153,10 +153,38 @@ import Testing
         #expect(try await psql("SELECT count(*) FROM items") == "0")
         #expect(down.standardOutput.contains("0002  pending   add_sku"), "\(down.standardOutput)")
 
+        // Integrity queries that no longer hold after an up: the run fails (exit 1) and says so; nothing is reverted.
+        try await F.apply(Self.stack(port: postgres.port, integrity: "SELECT id FROM items WHERE price > 1"), to: cluster)
+        let invalid = try await F.steward(["migrate", "up", "db", "--env", "production", "--wait"], token: ops, on: cluster, timeout: .seconds(180))
+        #expect(invalid.status == 1)
+        #expect(invalid.standardError.contains("applied, but the integrity queries did not hold: integrity query 1 returned 2 row(s)"), "\(invalid.standardError)")
+        #expect(try await psql("SELECT count(*) FROM items") == "2")
+        let validated = try await cluster.api("GET", "/events?type=migration.validated&limit=1000").decode([Event].self)
+        #expect(validated.map(\.payload.passed) == [true, false])
+
         // The password reached no event, no answer, no log line.
         var everything = try await cluster.api("GET", "/events?limit=1000").text
         everything += first.standardOutput + first.standardError + rest.standardOutput + broken.standardError
         everything += try await cluster.api("GET", "/migrations/db").text + cluster.logs()
         #expect(!everything.contains(password))
+    }
+
+    /// Usage mistakes are caught before any request (exit 64); help names the subcommands.
+    @Test func usageErrorsExit64() async throws {
+        let help = try await runCommand(StewardCluster.stewardBinary, ["migrate", "--help"])
+        #expect(help.status == 0)
+        for word in ["status", "up", "down", "drift", "backupBeforeMigrate"] {
+            #expect(help.standardOutput.contains(word), "\(word): \(help.standardOutput)")
+        }
+        for arguments in [
+            ["migrate", "up", "db"], ["migrate", "up", "db", "--env", "production", "--to", "0"],
+            ["migrate", "down", "db", "--env", "production"], ["migrate", "down", "db", "--env", "production", "--to", "1"],
+        ] {
+            let result = try await runCommand(StewardCluster.stewardBinary, arguments + ["--server", "http://127.0.0.1:9"])
+            #expect(result.status == 64, "\(arguments): \(result.standardError)")
+        }
+        let noTerminal = try await runCommand(
+            StewardCluster.stewardBinary, ["migrate", "down", "db", "--env", "production", "--to", "1", "--server", "http://127.0.0.1:9"])
+        #expect(noTerminal.standardError.contains("pass --yes"), "\(noTerminal.standardError)")
     }
 }

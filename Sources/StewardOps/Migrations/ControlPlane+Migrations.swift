@@ -16,11 +16,16 @@ extension ControlPlane {
                 dependency: dependency, environment: target.environment, directory: target.declaredDirectory, migrations: [],
                 error: nil, backupFirst: target.backupFirst,
                 operation: await migrationOperations["\(dependency)/\(target.environment)"])
+            guard let url = target.url else {
+                view.error = target.urlProblem
+                views.append(view)
+                continue
+            }
             do {
-                view.migrations = try await MigrationRunner(logger: logger).status(url: target.url, directory: target.directory)
+                view.migrations = try await MigrationRunner(logger: logger).status(url: url, directory: target.directory)
             } catch {
                 var mask = SecretMask()
-                mask.hidePassword(ofURL: target.url)
+                mask.hidePassword(ofURL: url)
                 view.error = mask.apply("the history cannot be read: \(error.message)")
             }
             views.append(view)
@@ -41,6 +46,9 @@ extension ControlPlane {
     ) throws -> MigrationOperation {
         guard let migrationTarget = try migrationTargets(dependency: dependency, environment: environment).first else {
             throw ControlPlaneError.notFound("unknown environment '\(environment)'")
+        }
+        guard let url = migrationTarget.url else {
+            throw ControlPlaneError.invalid(migrationTarget.urlProblem ?? "the URL of \(dependency) does not resolve")
         }
         let catalog = migrationTarget.directory.catalog
         switch (direction, target) {
@@ -69,7 +77,7 @@ extension ControlPlane {
             .migration(
                 MigrationJob(
                     run: operation.run, direction: direction, target: target, environment: environment,
-                    dependency: dependency, url: migrationTarget.url, directory: migrationTarget.directory,
+                    dependency: dependency, url: url, directory: migrationTarget.directory,
                     backupFirst: migrationTarget.backupFirst, integrityQueries: migrationTarget.integrityQueries,
                     actor: actor)))
         return operation
@@ -80,7 +88,9 @@ extension ControlPlane {
         var environment: String
         var declaredDirectory: String
         var directory: MigrationDirectory
-        var url: String
+        /// The URL with secrets resolved; nil when it does not resolve here (``urlProblem`` says why).
+        var url: String?
+        var urlProblem: String?
         var backupFirst: Bool
         var integrityQueries: [String]
     }
@@ -115,11 +125,18 @@ extension ControlPlane {
             throw ControlPlaneError.invalid(error.message)
         }
         let queries = stack.backups.first { $0.dependency == dependency }?.integrityQueries ?? []
-        return try environments.map { environment in
-            MigrationTarget(
-                environment: environment.name, declaredDirectory: declared, directory: directory,
-                url: try resolvedBackupURL(dependency: dependency, environment: environment.name),
-                backupFirst: environment.backsUpBeforeMigrating, integrityQueries: queries)
+        return environments.map { environment in
+            // One environment whose secret is not set must not hide where the others stand.
+            var url: String?
+            var problem: String?
+            do {
+                url = try resolvedBackupURL(dependency: dependency, environment: environment.name)
+            } catch {
+                problem = "\(error)"
+            }
+            return MigrationTarget(
+                environment: environment.name, declaredDirectory: declared, directory: directory, url: url,
+                urlProblem: problem, backupFirst: environment.backsUpBeforeMigrating, integrityQueries: queries)
         }
     }
 }
