@@ -70,6 +70,8 @@ extension ControlPlane {
             await executeRunbookStep(run: run, step: step, resolved)
         case .backup(let job):
             await executeBackup(job)
+        case .migration(let job):
+            await executeMigration(job)
         }
     }
 

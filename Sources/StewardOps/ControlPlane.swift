@@ -20,6 +20,7 @@ public actor ControlPlane {
         case stopUnwanted(String)
         case runbookStep(run: Int, step: Int, ResolvedRunbookStep)
         case backup(BackupJob)
+        case migration(MigrationJob)
     }
 
     public nonisolated let log: EventLog
@@ -53,6 +54,9 @@ public actor ControlPlane {
     /// The latest create, verify or restore of each backup, by backup id (memory only: the
     /// events are the durable history, the store's manifests what exists).
     public internal(set) var backupOperations: [String: BackupOperation] = [:]
+    /// The latest migration run of each dependency in each environment, by `DEPENDENCY/ENVIRONMENT`
+    /// (memory only: each database's history table is what is applied, the events the audit trail).
+    public internal(set) var migrationOperations: [String: MigrationOperation] = [:]
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
     /// The traffic proxy this control plane routes through, if any (see ``pushTraffic()``).

@@ -102,5 +102,11 @@ public enum RoutePermissions {
         "POST /api/v1/backups/{id}/verify": .init(.operator, .backup(parameter: "id")),
         "POST /api/v1/backups/{id}/restore": .init(.operator, .backup(parameter: "id")),
         "POST /api/v1/backups/prune": .init(.operator, .body),
+        // Migrations: anyone reads where they stand; operators apply and revert them (like
+        // backups, a day-2 change of a database; a verified backup comes first where the
+        // environment says so, and the events say who ran what).
+        "GET /api/v1/migrations/{dependency}": .init(.viewer, .query),
+        "POST /api/v1/migrations/{dependency}/up": .init(.operator, .body),
+        "POST /api/v1/migrations/{dependency}/down": .init(.operator, .body),
     ]
 }

@@ -21,7 +21,8 @@ import Synchronization
 /// the vault holds `DB_PASSWORD` for production (to list, rotate and remove), and a run of the
 /// runbook `check` waits for approval in production (to read, approve and cancel), and the backup
 /// store holds backup ``storedBackup`` of `db` in production (to read, verify and restore; its
-/// jobs never run here: the control plane's loop is not started).
+/// jobs never run here: the control plane's loop is not started), and `db` has one migration
+/// (to read, apply and revert: the database is unreachable, and the jobs never run either).
 struct AccessFixture {
     /// The id of the backup in the fixture's store.
     static let storedBackup = "20261126-050000-abcdef"
@@ -33,6 +34,7 @@ struct AccessFixture {
           db:
             type: postgres
             url: postgres://app@127.0.0.1:9/app
+            migrations: db/migrations
         services:
           api:
             command: /bin/true
@@ -93,8 +95,13 @@ struct AccessFixture {
         _ = try vault.set("DB_PASSWORD", environment: "production", value: "s3cret", actor: "root")
         let backups = try TemporaryDirectory(prefix: "access-backups").path
         try Self.storeBackup(in: backups)
+        // The stack's directory, with one migration of `db` (to read, apply and revert; never run here).
+        let stackDirectory = try TemporaryDirectory(prefix: "access-stack").path
+        try FileManager.default.createDirectory(atPath: stackDirectory + "/db/migrations", withIntermediateDirectories: true)
+        try "CREATE TABLE items (id int);".write(
+            toFile: stackDirectory + "/db/migrations/0001_create_items.up.sql", atomically: true, encoding: .utf8)
         controlPlane = try ControlPlane(
-            log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: "/tmp",
+            log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: stackDirectory,
             backupDirectory: backups)
         let web = try await controlPlane.deploy(
             service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
@@ -268,6 +275,11 @@ struct AccessFixture {
             "POST /api/v1/backups/{id}/verify": ("/api/v1/backups/\(Self.storedBackup)/verify", nil, json),
             "POST /api/v1/backups/{id}/restore": ("/api/v1/backups/\(Self.storedBackup)/restore", #"{"force":true}"#, json),
             "POST /api/v1/backups/prune": ("/api/v1/backups/prune", #"{"environment":"production","dryRun":true}"#, json),
+            "GET /api/v1/migrations/{dependency}": ("/api/v1/migrations/db?environment=production", nil, json),
+            "POST /api/v1/migrations/{dependency}/up": ("/api/v1/migrations/db/up", #"{"environment":"production"}"#, json),
+            "POST /api/v1/migrations/{dependency}/down": (
+                "/api/v1/migrations/db/down", #"{"environment":"production","to":0}"#, json
+            ),
         ]
     }
 }

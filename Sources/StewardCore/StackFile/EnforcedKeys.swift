@@ -14,8 +14,9 @@ extension StackFile {
         static let bySection: [Schema.Section: Set<String>] = [
             // Not enforced: slos, alerts, incidents, recovery (no engine runs them yet).
             .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups"],
-            // The URL is resolved into instances and probed; `required` gates no deployment yet.
-            .dependency: ["type", "url"],
+            // The URL is resolved into instances and probed; `steward migrate` runs `migrations`.
+            // `required` gates no deployment yet.
+            .dependency: ["type", "url", "migrations"],
             // `port` is the stable port the traffic proxy serves (TrafficPlan). Not enforced: `dependsOn` (no start order).
             .service: [
                 "command", "args", "env", "workingDirectory", "instances", "liveness", "readiness",
@@ -42,8 +43,9 @@ extension StackFile {
             .runbookSQL: Set(Schema.runbookSQL),
             .runbookRedis: Set(Schema.runbookRedis),
             .runbookScale: Set(Schema.runbookScale),
-            // Environments override instance counts and variables; `steward backup prune` applies their retention.
-            .environment: ["instances", "env", "backupRetention"],
+            // Environments override instance counts and variables; `steward backup prune` applies their
+            // retention; `steward migrate` takes a verified backup first where `backupBeforeMigrate` says so.
+            .environment: ["instances", "env", "backupRetention", "backupBeforeMigrate"],
             // `steward backup create` takes the backup (then verifies it with its integrity queries when
             // `verify`), `steward backup prune` applies its retention. Not enforced: `schedule` and
             // `timeZone` (nothing runs on a schedule yet), `destination` (backups are kept in
