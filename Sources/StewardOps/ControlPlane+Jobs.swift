@@ -12,6 +12,7 @@ extension ControlPlane {
             group.addTask { await self.watchAgent() }
             group.addTask { await self.monitorDependencies() }
             group.addTask { await self.pushTraffic() }
+            group.addTask { await self.analyzeRollouts() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }

@@ -63,6 +63,11 @@ public actor ControlPlane {
     public nonisolated let proxy: ProxyClient?
     /// The environment whose services listen on their stable `port:` (nil: the stack's first).
     public nonisolated let trafficEnvironment: String?
+    /// Where rollouts' traffic is measured (the proxy's windows by default); nil: no analysis runs.
+    public nonisolated let metricsProvider: (any ReleaseMetricsProvider)?
+    /// When each running analysis started, by ``AnalysisJob/key`` (memory only: after a restart an
+    /// analysis starts over, which only makes it wait longer, never pass sooner).
+    var analysisStarts: [String: Date] = [:]
     /// The plan the proxy last accepted; nil until a push succeeded.
     public internal(set) var pushedTraffic: TrafficPlan.Plan?
     /// False while pushes to the proxy fail (a drain then waits for nothing).
@@ -80,12 +85,14 @@ public actor ControlPlane {
     ///   - backupDirectory: Where backups are kept (created 0700 on first use); nil refuses backups.
     ///   - proxy: The traffic proxy to keep routing the stable ports; nil runs without one.
     ///   - trafficEnvironment: The environment served on the stable ports (``TrafficPlan``).
+    ///   - metricsProvider: Where rollout analysis measures traffic; by default the proxy's windows.
     public init(
         log: EventLog, agent: AgentClient, secrets: SecretSource? = nil, vault: SecretVault? = nil,
         baseDirectory: String, backupDirectory: String? = nil, prober: Prober = Prober(), proxy: ProxyClient? = nil,
-        trafficEnvironment: String? = nil,
+        trafficEnvironment: String? = nil, metricsProvider: (any ReleaseMetricsProvider)? = nil,
         logger: Logger = Logger(label: "steward.controlplane")
     ) throws {
+        self.metricsProvider = metricsProvider ?? proxy.map { ProxyMetricsProvider(client: $0) }
         self.log = log
         self.backupDirectory = backupDirectory
         self.agent = agent

@@ -25,7 +25,7 @@ public struct ControlPlaneServer: Sendable {
     ///   is written before the stack file validated.
     public init(
         dataDirectory: String, stackPath: String, agent: AgentClient, host: String, port: Int,
-        proxy: ProxyClient? = nil, trafficEnvironment: String? = nil,
+        proxy: ProxyClient? = nil, trafficEnvironment: String? = nil, metricsProvider: (any ReleaseMetricsProvider)? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "steward.server")
     ) throws {
@@ -43,7 +43,8 @@ public struct ControlPlaneServer: Sendable {
         let baseDirectory = (loaded.path as NSString).deletingLastPathComponent
         let controlPlane = try ControlPlane(
             log: log, agent: agent, vault: vault, baseDirectory: baseDirectory,
-            backupDirectory: dataDirectory + "/backups", proxy: proxy, trafficEnvironment: trafficEnvironment, logger: logger)
+            backupDirectory: dataDirectory + "/backups", proxy: proxy, trafficEnvironment: trafficEnvironment,
+            metricsProvider: metricsProvider, logger: logger)
         self.controlPlane = controlPlane
         let metrics = ServerMetrics()
         let router = APIRoutes.router(controlPlane: controlPlane, metrics: metrics)

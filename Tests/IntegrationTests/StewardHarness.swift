@@ -267,6 +267,9 @@ struct DeploymentView: Decodable, Sendable {
     var release: Int
     var newInstances: [String]
     var oldInstances: [String]
+    /// A rollout's step index and the new release's traffic share (0 for rolling deployments).
+    var step: Int?
+    var weight: Int?
 
     var isFinished: Bool { phase == "succeeded" || phase == "failed" }
 }
@@ -375,7 +378,15 @@ final class StewardCluster: @unchecked Sendable {
     static var demoAppBinary: String { TestEnvironment.buildProductsDirectory() + "/demo-app" }
 
     /// The test stack: `web` (demo-app) with 2 instances in development, rolling one at a time.
-    static func stackYAML(readinessTimeout: String, webEnvironment: [String: String] = [:], stablePort: Int = 8080) -> String {
+    /// - Parameter deploy: the `deploy:` keys of `web` in place of rolling, one at a time (indented by 6 spaces).
+    static func stackYAML(
+        readinessTimeout: String, webEnvironment: [String: String] = [:], stablePort: Int = 8080, deploy: String? = nil
+    ) -> String {
+        let deployKeys = deploy ?? """
+                  strategy: rolling
+                  maxSurge: 1
+                  readinessTimeout: \(readinessTimeout)
+            """
         let env = webEnvironment.isEmpty
             ? "" : "\n    env:\n" + webEnvironment.sorted { $0.key < $1.key }.map { "      \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
         return """
@@ -395,9 +406,7 @@ final class StewardCluster: @unchecked Sendable {
               timeout: 1s
             stopGracePeriod: 2s\(env)
             deploy:
-              strategy: rolling
-              maxSurge: 1
-              readinessTimeout: \(readinessTimeout)
+        \(deployKeys)
         environments:
           development:
             instances:
@@ -406,7 +415,8 @@ final class StewardCluster: @unchecked Sendable {
     }
 
     private init(
-        readinessTimeout: String, webEnvironment: [String: String], processEnvironment: [String: String], withProxy: Bool
+        readinessTimeout: String, webEnvironment: [String: String], processEnvironment: [String: String], withProxy: Bool,
+        deploy: String?
     ) throws {
         self.processEnvironment = processEnvironment
         directory = try TemporaryDirectory(prefix: "steward-e2e")
@@ -431,7 +441,7 @@ final class StewardCluster: @unchecked Sendable {
             stablePort = 8080
             proxyAdminPort = nil
         }
-        try Self.stackYAML(readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, stablePort: stablePort)
+        try Self.stackYAML(readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, stablePort: stablePort, deploy: deploy)
             .write(toFile: stackPath, atomically: true, encoding: .utf8)
     }
 
@@ -442,13 +452,14 @@ final class StewardCluster: @unchecked Sendable {
     ///   - processEnvironment: extra environment of the agent and the control plane processes.
     ///   - withProxy: also run `steward proxy` (started first) and have the control plane drive it;
     ///     the web service's stable port is then a free one (``stablePort``).
+    ///   - deploy: the `deploy:` keys of `web` (see ``stackYAML(readinessTimeout:webEnvironment:stablePort:deploy:)``).
     static func start(
         readinessTimeout: String = "5s", webEnvironment: [String: String] = [:], processEnvironment: [String: String] = [:],
-        withProxy: Bool = false
+        withProxy: Bool = false, deploy: String? = nil
     ) async throws -> StewardCluster {
         let cluster = try StewardCluster(
             readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, processEnvironment: processEnvironment,
-            withProxy: withProxy)
+            withProxy: withProxy, deploy: deploy)
         do {
             if withProxy { try await cluster.startProxy() }
             try await cluster.startAgent()
@@ -600,9 +611,10 @@ final class StewardCluster: @unchecked Sendable {
     }
 
     /// `POST /api/v1/deployments`; expects 202.
-    func deploy(version: String, set overrides: [String: String] = [:]) async throws -> DeploymentView {
+    func deploy(version: String, set overrides: [String: String] = [:], strategy: String? = nil) async throws -> DeploymentView {
         var body: [String: Any] = ["service": "web", "environment": "development", "version": version]
         if !overrides.isEmpty { body["set"] = overrides }
+        if let strategy { body["strategy"] = strategy }
         let answer = try await api("POST", "/deployments", json: try JSONSerialization.data(withJSONObject: body))
         guard answer.status == 202 else {
             throw UnexpectedAnswer(description: "POST /deployments answered \(answer.status): \(answer.text)")

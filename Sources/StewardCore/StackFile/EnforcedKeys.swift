@@ -29,13 +29,12 @@ extension StackFile {
             .logs: Set(Schema.logs),
             // Rolling batches of `maxSurge` with a readiness timeout; blue/green and canary rollouts
             // (Deployment+Rollout.swift) with smoke commands (`healthCheckRetries` attempts each), canary
-            // steps and the warm period. Not enforced: `maxUnavailable` (batches never stop an old instance
-            // before its replacement is ready), `preDeploy`/`postDeploy` (no hooks run yet), `rollback`
-            // (no metric analysis runs yet).
+            // steps, analysis (ControlPlane+Analysis.swift) and the warm period. Not enforced:
+            // `maxUnavailable` (batches never stop an old instance before its replacement is ready),
+            // `preDeploy`/`postDeploy` (no hooks run yet); `rollback` is partly enforced (below).
             .deploy: ["strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary"],
             .canary: ["steps"],
-            // Weights and pauses are carried out; `analysis` steps are not evaluated yet.
-            .canaryStep: ["weight", "pause"],
+            .canaryStep: Set(Schema.canaryStep),
             // Runbooks run as declared (`steward runbook run`).
             .runbook: Set(Schema.runbook),
             .runbookStep: Set(Schema.runbookStep),
@@ -59,6 +58,8 @@ extension StackFile {
 
         /// Keys Steward acts on in some places but not all: the warning says which.
         static let partlyEnforced: [Schema.Key: String] = [
+            Schema.Key(.deploy, "rollback"):
+                "checked during blue/green and canary rollouts in the traffic environment, not during rolling deployments",
             Schema.Key(.environment, "approvals"):
                 "runbook steps with `confirm: true` wait for these approvals, deployments do not yet"
         ]

@@ -46,8 +46,14 @@ extension Steward {
         @Option(help: "The environment whose services listen on their stable `port:` (default: the stack's first environment).")
         var trafficEnv: String?
 
+        @Option(help: "Base URL of a Prometheus that scrapes the proxy's /metrics; canary analysis and rollback rules then query it (default: the proxy's own windows).")
+        var prometheus: String?
+
         func validate() throws {
             guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, got \(port)") }
+            if let prometheus, URLComponents(string: prometheus)?.host == nil || !prometheus.hasPrefix("http") {
+                throw ValidationError("--prometheus must be an http(s) URL such as http://127.0.0.1:9090, got '\(prometheus)'")
+            }
         }
 
         func run() async throws {
@@ -68,7 +74,8 @@ extension Steward {
                 server = try ControlPlaneServer(
                     dataDirectory: dataDir, stackPath: stack,
                     agent: AgentClient(baseURL: agent, token: token.trimmingCharacters(in: .whitespacesAndNewlines)),
-                    host: host, port: port, proxy: proxyClient, trafficEnvironment: trafficEnv)
+                    host: host, port: port, proxy: proxyClient, trafficEnvironment: trafficEnv,
+                    metricsProvider: prometheus.map { PrometheusMetricsProvider(client: PrometheusClient(baseURL: $0)) })
             } catch {
                 printError("error: \(error)")
                 throw ExitCode(1)
