@@ -18,7 +18,7 @@ extension BackupEngine {
     public func restore(_ id: String, into targetURL: String, options: RestoreOptions = RestoreOptions()) async throws
         -> RestoreOutcome
     {
-        let manifest = try store.manifest(id)
+        let manifest = try await store.manifest(id)
         let target = try PostgresTarget(url: targetURL)
         let server = target.with(database: options.maintenanceDatabase)
         guard target.database != options.maintenanceDatabase else {
@@ -28,8 +28,11 @@ extension BackupEngine {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let (checksumFailures, checksumChecks) = checksumFailures(manifest)
-        guard checksumFailures.isEmpty else {
+        // A bucket's artifact is downloaded (0600, private directory) and checked before anything else.
+        let scratchFiles = try PrivateDirectory()
+        defer { scratchFiles.remove() }
+        let (artifact, checksumFailures, checksumChecks) = await fetchAndCheck(manifest, scratch: scratchFiles)
+        guard checksumFailures.isEmpty, let artifact else {
             throw BackupError(.corrupt, "backup \(id) is corrupt: \(checksumFailures.joined(separator: "; "))")
         }
         let exists = try await BackupSQL.with(server, logger: logger) { try await $0.databaseExists(target.database) }
@@ -47,7 +50,7 @@ extension BackupEngine {
 
         do {
             let (failures, checks) = try await restoreAndCheck(
-                manifest, server: server, database: beside, integrityQueries: options.integrityQueries)
+                manifest, artifact: artifact, server: server, database: beside, integrityQueries: options.integrityQueries)
             guard failures.isEmpty else {
                 throw BackupError(
                     .verificationFailed,
