@@ -4,7 +4,8 @@ import Logging
 extension BackupEngine {
     /// Restores a backup into the database named by `targetURL`, beside it first and then by renaming.
     ///
-    /// 1. The checksum is recomputed; a mismatch refuses the restore.
+    /// 1. The checksum is recomputed (a bucket's artifact is first downloaded into a 0600 file of a
+    ///    private directory); a mismatch refuses the restore.
     /// 2. A target that holds any table is refused unless `options.force`.
     /// 3. The artifact is restored into a new database `NAME_restore_ID` and checked (row counts,
     ///    integrity queries). On any failure that copy is dropped and the target is untouched.

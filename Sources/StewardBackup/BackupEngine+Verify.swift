@@ -4,7 +4,8 @@ import Logging
 extension BackupEngine {
     /// Checks a backup end to end and records the result beside it (`ID.verification.json`).
     ///
-    /// The artifact's checksum is recomputed first (a mismatch fails without restoring); then it is
+    /// The artifact's checksum is recomputed first (a bucket's artifact is downloaded into a 0600
+    /// file of a private directory for that; a mismatch fails without restoring); then it is
     /// restored into a scratch database `steward_verify_ID` created on `serverURL`'s server, its row
     /// counts are compared with the manifest and every integrity query must return zero rows. The
     /// scratch database is dropped whatever happened.
