@@ -8,9 +8,11 @@ extension ControlPlane {
     /// Checks everything it can before writing anything: the service and environment
     /// exist, nothing else is deploying there, and every instance spec resolves (secrets,
     /// dependency URLs). Then it records the release and the deployment and starts it.
+    /// - Parameter strategy: instead of the service's `deploy.strategy` (`steward deploy --strategy`).
     /// - Throws: ``ControlPlaneError`` and changes nothing when the request cannot be carried out.
     public func deploy(
-        service: String, environment: String, version: String, overrides: [String: String] = [:], actor: String
+        service: String, environment: String, version: String, overrides: [String: String] = [:],
+        strategy: DeployPolicy.Strategy? = nil, actor: String
     ) throws -> Deployment {
         guard let stack = state.stack else { throw ControlPlaneError.invalid("no stack is loaded") }
         guard stack.service(named: service) != nil else {
@@ -27,6 +29,11 @@ extension ControlPlane {
         }
         let target = ServiceEnvironment(service: service, environment: environment)
         if let active = state.activeDeployment(for: target) {
+            if active.phase == .warm {
+                throw ControlPlaneError.conflict(
+                    "deployment \(active.id) of \(target) keeps the previous release warm; `steward promote \(active.id)` "
+                        + "stops it now, `steward rollback` returns to it")
+            }
             throw ControlPlaneError.conflict("deployment \(active.id) of \(target) is still \(active.phase.rawValue)")
         }
         // A count set by `steward scale` sticks: the new version runs that many until the next scale.
@@ -35,15 +42,23 @@ extension ControlPlane {
             overrides: overrides, spec: effective,
             dependencyURLs: Dictionary(stack.dependencies.map { ($0.name, $0.url) }, uniquingKeysWith: { first, _ in first }),
             scaledInstances: state.scaledInstances(for: target), createdAt: Date(), createdBy: actor)
-        return try roll(release, kind: .deploy, actor: actor)
+        return try roll(release, kind: .deploy, rollout: Rollout.planned(by: effective.deploy, strategy: strategy), actor: actor)
     }
 
-    /// Deploys the release that served before the current one, with its exact settings.
+    /// Returns a target to the release that served before the current one.
+    ///
+    /// While a blue/green or canary deployment keeps the previous release warm, that is one
+    /// weight flip: the deployment is aborted, the old instances (still running and ready) take
+    /// all the traffic in the same step, the new ones stop. Otherwise it deploys the previous
+    /// release again, with its exact settings.
     /// - Throws: ``ControlPlaneError`` when there is nothing to return to.
     public func rollback(service: String, environment: String, actor: String) throws -> Deployment {
         let target = ServiceEnvironment(service: service, environment: environment)
         guard state.stack?.effectiveService(service, in: environment) != nil else {
             throw ControlPlaneError.notFound("unknown service or environment: \(target)")
+        }
+        if let warm = state.activeDeployment(for: target), warm.phase == .warm, warm.previousRelease != nil {
+            return try abort(deployment: warm.id, reason: "rolled back to the warm previous release", actor: actor)
         }
         if let active = state.activeDeployment(for: target) {
             throw ControlPlaneError.conflict(
@@ -63,7 +78,7 @@ extension ControlPlane {
     /// deployment, records the release and the deployment in one append, then starts it.
     ///
     /// - Throws: ``ControlPlaneError`` `.invalid`, recording nothing, when an instance spec does not resolve.
-    func roll(_ release: Release, kind: Deployment.Kind, actor: String) throws -> Deployment {
+    func roll(_ release: Release, kind: Deployment.Kind, rollout: Rollout? = nil, actor: String) throws -> Deployment {
         try checkResolvable(release)
         let target = ServiceEnvironment(service: release.service, environment: release.environment)
         let current = state.currentRelease(for: target)
@@ -71,7 +86,7 @@ extension ControlPlane {
             id: state.nextDeploymentID, kind: kind, target: target, release: release.number,
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
             newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
-            readinessTimeout: release.spec.deploy.readinessTimeout, requestedBy: actor, createdAt: Date())
+            readinessTimeout: release.spec.deploy.readinessTimeout, rollout: rollout, requestedBy: actor, createdAt: Date())
         try begin(deployment, of: release, actor: actor)
         return state.deployments[deployment.id] ?? deployment
     }
@@ -83,6 +98,24 @@ extension ControlPlane {
             throw ControlPlaneError.conflict("deployment \(id) already \(deployment.phase.rawValue)")
         }
         handle(id, .abort(reason: "aborted by \(actor): \(reason)", at: Date()), actor: actor)
+        return state.deployments[id] ?? deployment
+    }
+
+    /// Moves a blue/green or canary deployment on: past its pause or analysis step, or out of
+    /// its warm period (the previous release stops now).
+    /// - Throws: ``ControlPlaneError`` `.conflict` when it is at no step a person can promote.
+    public func promote(deployment id: Int, actor: String) throws -> Deployment {
+        guard let deployment = state.deployments[id] else { throw ControlPlaneError.notFound("no deployment \(id)") }
+        guard deployment.rollout != nil else {
+            throw ControlPlaneError.conflict("deployment \(id) is rolling; only blue/green and canary deployments are promoted")
+        }
+        var probe = deployment
+        guard probe.handle(.promote(by: actor, at: Date())) != nil else {
+            let at = deployment.currentStep.map { "at step \(deployment.step + 1) (\($0))" } ?? deployment.phase.rawValue
+            throw ControlPlaneError.conflict(
+                "deployment \(id) is \(at); only a pause, an analysis or the warm period can be promoted")
+        }
+        handle(id, .promote(by: actor, at: Date()), actor: actor)
         return state.deployments[id] ?? deployment
     }
 

@@ -51,6 +51,13 @@ extension ControlPlane {
             if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
             guard !Task.isCancelled else { return }
             await handle(id, .deadlinePassed(at: max(Date(), deadline)))
+        case .deploymentEffect(let id, .scheduleWake(let time)):
+            let delay = time.timeIntervalSinceNow
+            if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+            guard !Task.isCancelled else { return }
+            await handle(id, .wake(at: max(Date(), time)))
+        case .deploymentEffect(let id, .runSmoke):
+            await runSmoke(deployment: id)
         case .deploymentEffect(_, .finished):
             break
         case .startMissing(let instance, let release):
@@ -64,6 +71,8 @@ extension ControlPlane {
             await executeRunbookStep(run: run, step: step, resolved)
         case .backup(let job):
             await executeBackup(job)
+        case .migration(let job):
+            await executeMigration(job)
         }
     }
 

@@ -7,7 +7,8 @@ extension ControlPlane {
     /// Takes in what an agent reports: records changes, feeds deployments, repairs drift.
     ///
     /// Readiness changes, restarts and exits become events only when they differ from the
-    /// last recorded observation, so a restarted control plane does not repeat them.
+    /// last recorded observation, so a restarted control plane does not repeat them. They are
+    /// recorded in one append with the deployment steps they lead to (see `feedDeployments`).
     public func observe(_ snapshot: AgentSnapshot) {
         agentSnapshot = snapshot
         agentReachable = true
@@ -25,13 +26,16 @@ extension ControlPlane {
             }
             lastRestarts[status.id] = status.restarts
         }
-        if !events.isEmpty {
-            do { try record(events) } catch { logger.error("cannot record observations: \(error)") }
-        }
         if !resumed {
+            // The first snapshot after a start: what the agent shows is recorded before the
+            // start itself and before any deployment resumes.
+            if !events.isEmpty {
+                do { try record(events) } catch { logger.error("cannot record observations: \(error)") }
+            }
+            events = []
             resumeAfterStart(snapshot)
         }
-        feedDeployments(snapshot)
+        feedDeployments(snapshot, observations: events)
         reconcile(snapshot)
         // Readiness and ports come from the snapshot: the traffic table may follow.
         trafficSink.yield()
@@ -56,18 +60,54 @@ extension ControlPlane {
         }
     }
 
-    private func feedDeployments(_ snapshot: AgentSnapshot) {
+    /// Feeds what the snapshot shows to the deployments rolling out, and records `observations`
+    /// together with the steps they lead to in one append, then carries out the steps' effects.
+    ///
+    /// Why one append: a deployment learns that an instance is ready one durable write (an
+    /// fsync) sooner. Write-ahead still holds: every effect runs after the append that records
+    /// its step, and the observation and the step are durable together or not at all (a failed
+    /// append records and does nothing; the next snapshot brings the same facts again).
+    private func feedDeployments(_ snapshot: AgentSnapshot, observations: [StewardEvent]) {
         let byID = Dictionary(snapshot.instances.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for deployment in state.activeDeployments where deployment.phase == .rolling && deployment.batch < deployment.batchCount {
-            for id in deployment.newBatch(deployment.batch) {
+        var events = observations
+        var decided: [Int: Deployment] = [:]
+        var steps: [(deployment: Int, effects: [Deployment.Effect])] = []
+        for deployment in state.activeDeployments {
+            let watched: [String]
+            if deployment.phase == .rolling && deployment.batch < deployment.batchCount {
+                watched = deployment.newBatch(deployment.batch)
+            } else if deployment.rollout != nil && (deployment.phase == .rolling || deployment.phase == .warm) {
+                // A rollout's new instances are watched until it ends: one crash-looping rolls it back.
+                watched = deployment.newInstances
+            } else {
+                continue
+            }
+            for id in watched {
                 guard let status = byID[id] else { continue }
-                if status.ready {
-                    handle(deployment.id, .instanceReady(id, at: Date()))
+                let input: Deployment.Input
+                if status.ready && deployment.batch < deployment.batchCount {
+                    input = .instanceReady(id, at: Date())
                 } else if status.state == .exited || status.failedStarts >= Self.failedStartsBeforeGivingUp {
-                    handle(deployment.id, .instanceFailed(id, reason: status.message, at: Date()))
+                    input = .instanceFailed(id, reason: status.message, at: Date())
+                } else {
+                    continue
                 }
+                // Each input meets the deployment as the inputs before it in this snapshot left it.
+                var current = decided[deployment.id] ?? deployment
+                guard let effects = current.handle(input) else { continue }
+                events += Self.facts(of: input, leading: current, to: effects)
+                decided[deployment.id] = current
+                steps.append((deployment.id, effects))
             }
         }
+        guard !events.isEmpty else { return }
+        do {
+            try record(events)
+        } catch {
+            logger.error("cannot record observations and deployment steps: \(error)")
+            return
+        }
+        for step in steps { perform(step.effects, deployment: step.deployment) }
     }
 
     /// Starts wanted instances that are missing and stops instances nobody wants.

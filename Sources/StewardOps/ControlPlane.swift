@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 public import StewardCore
 public import StewardRuntime
 public import StewardStore
@@ -19,11 +20,16 @@ public actor ControlPlane {
         case stopUnwanted(String)
         case runbookStep(run: Int, step: Int, ResolvedRunbookStep)
         case backup(BackupJob)
+        case migration(MigrationJob)
     }
 
     public nonisolated let log: EventLog
     public nonisolated let agent: AgentClient
-    public internal(set) var state = StackState()
+    public internal(set) var state = StackState() {
+        didSet { recorded.withLock { $0 = state } }
+    }
+    /// ``state`` as of the last append; see ``recordedState``.
+    private nonisolated let recorded = Mutex(StackState())
     /// The agent's latest snapshot, if one arrived.
     public internal(set) var agentSnapshot: AgentSnapshot?
     /// When the agent last answered; nil while unreachable.
@@ -48,6 +54,9 @@ public actor ControlPlane {
     /// The latest create, verify or restore of each backup, by backup id (memory only: the
     /// events are the durable history, the store's manifests what exists).
     public internal(set) var backupOperations: [String: BackupOperation] = [:]
+    /// The latest migration run of each dependency in each environment, by `DEPENDENCY/ENVIRONMENT`
+    /// (memory only: each database's history table is what is applied, the events the audit trail).
+    public internal(set) var migrationOperations: [String: MigrationOperation] = [:]
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
     /// The traffic proxy this control plane routes through, if any (see ``pushTraffic()``).
@@ -94,6 +103,7 @@ public actor ControlPlane {
             logger.warning("skipped event \(skipped.seq) (\(skipped.type)): \(skipped.reason)")
         }
         state = loaded.state
+        recorded.withLock { $0 = loaded.state }
         checkpointedSeq = loaded.checkpointSeq ?? 0
         if loaded.foldedEvents >= EventLog.checkpointInterval {
             // A long tail was folded: checkpoint it so the next start is short (not fatal if it fails).
@@ -105,6 +115,13 @@ public actor ControlPlane {
             }
         }
     }
+
+    /// The state as of the last append, read without waiting for the actor.
+    ///
+    /// Why: a read through the actor queues behind whatever the actor is doing (an append and its
+    /// fsync included), which a client polling a deployment feels as latency. This copy is taken
+    /// whenever ``state`` changes, i.e. after the append it reflects: it is never ahead of the log.
+    public nonisolated var recordedState: StackState { recorded.withLock { $0 } }
 
     /// Sets a callback that sees every appended event.
     public func setOnAppend(_ callback: @escaping @Sendable (EventRecord) -> Void) { onAppend = callback }

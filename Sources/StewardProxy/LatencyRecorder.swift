@@ -31,9 +31,13 @@ struct LatencyRecorder: Sendable {
     /// The summary since start.
     var sinceStart: LatencySummary { LatencySummary(cumulative) }
 
-    /// The summary of the sliding window.
-    mutating func window(now: ContinuousClock.Instant = .now) -> LatencySummary {
-        rotate(now: now)
+    /// The summary of the sliding window, as ``record(microseconds:now:)`` would leave it at `now`.
+    ///
+    /// Reading changes nothing, so a snapshot needs no write access (and copies no histogram).
+    func window(now: ContinuousClock.Instant = .now) -> LatencySummary {
+        let age = now - currentStartedAt
+        if age >= period * 2 { return LatencySummary(Self.empty()) }
+        if age >= period { return LatencySummary(current) }
         var merged = previous
         merged.add(current)
         return LatencySummary(merged)

@@ -7,7 +7,8 @@ import StewardHTTP
 ///
 /// - `GET /v1/routes` — the table in force.
 /// - `PUT /v1/routes` — replace the whole table (JSON ``RouteTable``); 422 naming each problem, nothing changed.
-/// - `GET /v1/stats` — per route and release: requests, 5xx, connection errors, latency (window and since start).
+/// - `GET /v1/stats` — per route and release: requests, 5xx, connection errors, latency (window and since start);
+///   with `?window=5s` (1 s to 15 min) also `recent`: requests, errors, error rate and percentiles of that window.
 /// - `GET /metrics` — the same in the Prometheus text format.
 public enum ProxyAdminRoutes {
     /// No route is open: the proxy has no anonymous caller.
@@ -39,8 +40,8 @@ public enum ProxyAdminRoutes {
             }
             return try JSONAnswer.response(engine.traffic.table)
         }
-        router.get("/v1/stats") { _, _ in
-            try JSONAnswer.response(engine.stats.snapshot(of: engine.traffic.table))
+        router.get("/v1/stats") { request, _ in
+            try JSONAnswer.response(engine.stats.snapshot(of: engine.traffic.table, recent: try request.statsWindow()))
         }
         router.get("/metrics") { _, _ in
             let text = engine.stats.snapshot(of: engine.traffic.table).prometheusText

@@ -24,15 +24,17 @@ extension StatsSnapshot {
             "Connections to the release's upstreams that failed or broke before the answer."
         ) { "\($1.connectionErrors)" }
         lines.append("# HELP steward_proxy_request_duration_seconds Latency of the release's requests since start.")
-        lines.append("# TYPE steward_proxy_request_duration_seconds summary")
+        lines.append("# TYPE steward_proxy_request_duration_seconds histogram")
         for route in routes {
             for release in route.releases {
-                let summary = release.latency.sinceStart
-                for (quantile, ms) in [("0.5", summary.p50Ms), ("0.95", summary.p95Ms), ("0.99", summary.p99Ms)] {
-                    lines.append(
-                        "steward_proxy_request_duration_seconds{\(labels(route, release)),quantile=\"\(quantile)\"} \(ms / 1000)")
+                let histogram = release.latency.histogram
+                let series = "steward_proxy_request_duration_seconds"
+                for bucket in histogram.buckets {
+                    lines.append("\(series)_bucket{\(labels(route, release)),le=\"\(number(bucket.le))\"} \(bucket.count)")
                 }
-                lines.append("steward_proxy_request_duration_seconds_count{\(labels(route, release))} \(summary.count)")
+                lines.append("\(series)_bucket{\(labels(route, release)),le=\"+Inf\"} \(histogram.count)")
+                lines.append("\(series)_sum{\(labels(route, release))} \(histogram.sumSeconds)")
+                lines.append("\(series)_count{\(labels(route, release))} \(histogram.count)")
             }
         }
         lines.append("# HELP steward_proxy_unavailable_total Requests answered 503 because no release could serve.")
@@ -46,6 +48,11 @@ extension StatsSnapshot {
 
     private func labels(_ route: Route, _ release: Release) -> String {
         "service=\"\(escape(route.service))\",environment=\"\(escape(route.environment))\",release=\"\(release.release)\",name=\"\(escape(release.name))\""
+    }
+
+    /// `1` rather than `1.0`, `0.005` as is.
+    private func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     private func escape(_ value: String) -> String {

@@ -8,10 +8,17 @@ extension APIRoutes {
     static func addDeploymentRoutes(to api: RouterGroup<StewardRequestContext>, controlPlane: ControlPlane) {
         api.post("/deployments") { request, context in
             let body = try await JSONAnswer.decode(DeployRequest.self, from: request)
+            let strategy = try body.strategy.map { name in
+                guard let strategy = DeployPolicy.Strategy(rawValue: name) else {
+                    let known = DeployPolicy.Strategy.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw APIError.unprocessable("strategy '\(name)' is unknown; expected one of: \(known)")
+                }
+                return strategy
+            }
             let deployment = try await mapErrors {
                 try await controlPlane.deploy(
                     service: body.service, environment: body.environment, version: body.version,
-                    overrides: body.set ?? [:], actor: context.actor)
+                    overrides: body.set ?? [:], strategy: strategy, actor: context.actor)
             }
             return try JSONAnswer.response(deployment, status: .accepted)
         }
@@ -28,6 +35,11 @@ extension APIRoutes {
             let deployment = try await mapErrors {
                 try await controlPlane.abort(deployment: id, reason: body.reason ?? "no reason given", actor: context.actor)
             }
+            return try JSONAnswer.response(deployment, status: .accepted)
+        }
+        api.post("/deployments/:id/promote") { _, context in
+            let id = try context.parameters.require("id", as: Int.self)
+            let deployment = try await mapErrors { try await controlPlane.promote(deployment: id, actor: context.actor) }
             return try JSONAnswer.response(deployment, status: .accepted)
         }
         api.post("/services/:name/stop") { request, context in

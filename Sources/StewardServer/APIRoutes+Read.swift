@@ -46,12 +46,12 @@ extension APIRoutes {
         }
         api.get("/deployments") { request, _ in
             let limit = try request.integerParameter("limit", in: 1...1000) ?? 50
-            let deployments = await controlPlane.state.deployments.values.sorted { $0.id > $1.id }.prefix(limit)
+            let deployments = controlPlane.recordedState.deployments.values.sorted { $0.id > $1.id }.prefix(limit)
             return try JSONAnswer.response(Array(deployments))
         }
         api.get("/deployments/:id") { _, context in
             let id = try context.parameters.require("id", as: Int.self)
-            guard let deployment = await controlPlane.state.deployments[id] else {
+            guard let deployment = controlPlane.recordedState.deployments[id] else {
                 throw APIError.notFound("no deployment \(id)")
             }
             return try JSONAnswer.response(deployment)

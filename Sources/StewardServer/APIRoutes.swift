@@ -52,6 +52,7 @@ public enum APIRoutes {
         addSecretRoutes(to: api, controlPlane: controlPlane)
         addRunbookRoutes(to: api, controlPlane: controlPlane)
         addBackupRoutes(to: api, controlPlane: controlPlane)
+        addMigrationRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }

@@ -7,12 +7,15 @@ public struct DeployRequest: Codable, Sendable {
     public var version: String
     /// Extra environment variables for this release only.
     public var set: [String: String]?
+    /// `rolling`, `blue-green` or `canary`, instead of the service's `deploy.strategy`.
+    public var strategy: String?
 
-    public init(service: String, environment: String, version: String, set: [String: String]? = nil) {
+    public init(service: String, environment: String, version: String, set: [String: String]? = nil, strategy: String? = nil) {
         self.service = service
         self.environment = environment
         self.version = version
         self.set = set
+        self.strategy = strategy
     }
 }
 

@@ -81,7 +81,7 @@ enum OpenAPIDocument {
             parameters: [query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])], responses: [200: "deployments"],
             answer: list(ref("Deployment"))),
         Operation(
-            method: "post", path: "/api/v1/deployments", summary: "Deploy a version (rolling)",
+            method: "post", path: "/api/v1/deployments", summary: "Deploy a version (rolling, blue/green or canary)",
             body: ("application/json", ref("DeployRequest"), true),
             responses: [
                 202: "started", 404: "unknown service or environment", 409: "a deployment is already running there",
@@ -94,6 +94,12 @@ enum OpenAPIDocument {
             method: "post", path: "/api/v1/deployments/{id}/abort", summary: "Abort a deployment in progress",
             parameters: [path("id", id)], body: ("application/json", ref("AbortRequest"), false),
             responses: [202: "aborting", 404: "no such deployment", 409: "already finished"], answer: ref("Deployment")),
+        Operation(
+            method: "post", path: "/api/v1/deployments/{id}/promote",
+            summary: "Move a blue/green or canary deployment past its pause or analysis, or end its warm period",
+            parameters: [path("id", id)],
+            responses: [202: "promoted", 404: "no such deployment", 409: "nothing to promote at this step"],
+            answer: ref("Deployment")),
         Operation(
             method: "post", path: "/api/v1/rollbacks", summary: "Return to the previous release",
             body: ("application/json", ref("RollbackRequest"), true),
@@ -131,7 +137,7 @@ enum OpenAPIDocument {
         Operation(
             method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke a token (admin)", parameters: [path("id", text)],
             responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
-        ] + secretOperations + dayTwoOperations + runbookOperations + backupOperations
+        ] + secretOperations + dayTwoOperations + runbookOperations + backupOperations + migrationOperations
     }
 
     /// Restart, scale and start a service in an environment (each a rolling deployment), and take an environment down.
@@ -222,6 +228,7 @@ enum OpenAPIDocument {
                 "service": text, "environment": text,
                 "version": ["type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-.0-~]+$"],
                 "set": ["type": "object", "additionalProperties": ["type": "string"]],
+                "strategy": ["type": "string", "enum": DeployPolicy.Strategy.allCases.map(\.rawValue)],
             ],
         ],
         "RollbackRequest": ["type": "object", "required": ["service", "environment"], "properties": ["service": text, "environment": text]],
@@ -283,7 +290,9 @@ enum OpenAPIDocument {
             "properties": [
                 "id": ["type": "integer"],
                 "kind": ["type": "string", "enum": Deployment.Kind.allCases.map(\.rawValue)],
-                "phase": ["type": "string", "enum": ["pending", "rolling", "aborting", "succeeded", "failed"]],
+                "phase": ["type": "string", "enum": Deployment.Phase.allCases.map(\.rawValue)],
+                "step": ["type": "integer"], "weight": ["type": "integer", "minimum": 0, "maximum": 100],
+                "wakeAt": ["type": "string"], "rollout": ["type": "object"],
                 "release": ["type": "integer"], "previousRelease": ["type": "integer"], "reason": ["type": "string"],
                 "newInstances": list(["type": "string"]), "oldInstances": list(["type": "string"]),
             ],

@@ -62,6 +62,7 @@ public enum RoutePermissions {
         "POST /api/v1/deployments": .init(.deployer, .body),
         "POST /api/v1/rollbacks": .init(.deployer, .body),
         "POST /api/v1/deployments/{id}/abort": .init(.deployer, .deployment(parameter: "id")),
+        "POST /api/v1/deployments/{id}/promote": .init(.deployer, .deployment(parameter: "id")),
         "POST /api/v1/services/{name}/stop": .init(.deployer, .body),
         // Start undoes a stop and down is a stop of each service: the same role as stop.
         "POST /api/v1/services/{name}/start": .init(.deployer, .body),
@@ -101,5 +102,11 @@ public enum RoutePermissions {
         "POST /api/v1/backups/{id}/verify": .init(.operator, .backup(parameter: "id")),
         "POST /api/v1/backups/{id}/restore": .init(.operator, .backup(parameter: "id")),
         "POST /api/v1/backups/prune": .init(.operator, .body),
+        // Migrations: anyone reads where they stand; operators apply and revert them (like
+        // backups, a day-2 change of a database; a verified backup comes first where the
+        // environment says so, and the events say who ran what).
+        "GET /api/v1/migrations/{dependency}": .init(.viewer, .query),
+        "POST /api/v1/migrations/{dependency}/up": .init(.operator, .body),
+        "POST /api/v1/migrations/{dependency}/down": .init(.operator, .body),
     ]
 }

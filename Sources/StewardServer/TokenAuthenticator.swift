@@ -19,13 +19,14 @@ struct TokenAuthenticator: Sendable {
 
     /// The caller for a token hash, or nil when the token does not authenticate.
     func caller(forHash hash: String) throws -> Caller? {
-        guard let token = try log.token(withHash: hash), TokenHash.constantTimeEquals(token.tokenHash, hash) else {
+        guard let (token, user) = try log.tokenAndUser(withHash: hash), TokenHash.constantTimeEquals(token.tokenHash, hash)
+        else {
             return nil
         }
         let time = now()
         guard token.isValid(at: time) else { return nil }
         let roles: [String]
-        if let user = try log.user(named: token.userName) {
+        if let user {
             roles = user.roles
         } else if token.user == nil {
             roles = token.role.split(separator: ",").map(String.init)

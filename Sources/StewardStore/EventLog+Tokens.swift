@@ -44,7 +44,25 @@ extension EventLog {
     public func token(withHash tokenHash: String) throws -> TokenRecord? {
         try perform {
             try writer.read { db in
-                try TokenRecord.filter(TokenRecord.Columns.tokenHash == tokenHash).fetchOne(db)
+                // A cached statement: every authenticated request runs this lookup, and building
+                // and compiling the query each time cost more than running it.
+                let statement = try db.cachedStatement(sql: "SELECT * FROM tokens WHERE token_hash = ?")
+                return try TokenRecord.fetchOne(statement, arguments: [tokenHash])
+            }
+        }
+    }
+
+    /// The token with this hash and the user it belongs to (nil when no such user exists), read
+    /// in one transaction: what authenticating a request needs, in one read instead of two.
+    ///
+    /// - Throws: ``StoreError``.
+    public func tokenAndUser(withHash tokenHash: String) throws -> (token: TokenRecord, user: UserRecord?)? {
+        try perform {
+            try writer.read { db in
+                let tokens = try db.cachedStatement(sql: "SELECT * FROM tokens WHERE token_hash = ?")
+                guard let token = try TokenRecord.fetchOne(tokens, arguments: [tokenHash]) else { return nil }
+                let users = try db.cachedStatement(sql: "SELECT * FROM users WHERE name = ?")
+                return (token, try UserRecord.fetchOne(users, arguments: [token.userName]))
             }
         }
     }

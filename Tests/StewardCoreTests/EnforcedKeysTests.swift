@@ -136,25 +136,30 @@ import Testing
 }
 
 extension EnforcedKeysTests {
-    /// `strategy: rolling` asks for what the deployer does, so it is enforced; any other strategy is warned about.
-    @Test func rollingStrategyIsEnforcedOthersAreNot() throws {
-        func strategyWarnings(_ strategy: String) -> [String] {
-            let text = """
-                version: 1
-                stack: shop
-                services:
-                  api:
-                    command: /bin/true
-                    deploy:
-                      strategy: \(strategy)
-                environments:
-                  development: {}
-                """
-            return Self.analyze(text).warnings.map(\.keyPath).filter { $0.hasSuffix("strategy") }
-        }
-        #expect(strategyWarnings("rolling") == [])
-        #expect(strategyWarnings("canary") == ["services.api.deploy.strategy"])
-        #expect(strategyWarnings("blue-green") == ["services.api.deploy.strategy"])
+    /// Rolling, blue/green and canary all run; canary analysis steps and rollback rules are warned about until they do.
+    @Test func everyStrategyIsEnforcedAnalysisAndRollbackRulesAreNotYet() throws {
+        let text = """
+            version: 1
+            stack: shop
+            services:
+              api:
+                command: /bin/true
+                deploy:
+                  strategy: canary
+                  keepPrevious: 1m
+                  smoke: ["curl -f http://127.0.0.1:8080/healthz"]
+                  canary:
+                    steps:
+                      - weight: 10
+                      - pause: 30s
+                      - analysis: ["error_rate > 5% for 1m"]
+                  rollback: ["p95 > 3s for 5m"]
+            environments:
+              development: {}
+            """
+        let warned = Self.analyze(text).warnings.map(\.keyPath)
+        #expect(warned.filter { $0.contains("deploy") }.sorted()
+            == ["services.api.deploy.canary.steps[2].analysis", "services.api.deploy.rollback"], "\(warned)")
     }
 
     /// Backups run from the control plane (create into the destination, verify with integrity

@@ -60,12 +60,41 @@ struct EventFormatTests {
     }
 
     /// Every payload is a JSON object with `v: 1`, and none uses Swift's synthesized `_0` keys.
+    /// Types whose shape grew since v1 are read up to their newer version, and still write v1
+    /// when nothing new is in them.
     @Test(arguments: samples())
     func payloadsAreVersionedObjectsWithNamedFields(_ event: StewardEvent) throws {
         let encoded = try event.encoded()
         #expect(try Self.json(encoded.payload)["v"] as? Int == 1)
         #expect(!String(decoding: encoded.payload, as: UTF8.self).contains("\"_0\""))
-        #expect(EventFormat.supportedVersions[encoded.type] == 1)
+        #expect(EventFormat.supportedVersions[encoded.type] == (encoded.type == "deployment.created" ? 2 : 1))
+    }
+
+    /// A canary's plan is written as v2 with its rollout, rules as written, and reads back the same.
+    @Test func rolloutPlanIsVersionTwo() throws {
+        let rule = try MetricRule(parsing: "error_rate > 5% for 5s min 50")
+        let rollout = Rollout(
+            strategy: .canary, steps: [.weight(10), .pause(.seconds(30)), .analysis([rule]), .pause(nil), .weight(100)],
+            rollbackRules: [rule], keepPrevious: .minutes(5))
+        let deployment = Deployment(
+            id: 7, target: ServiceEnvironment(service: "api", environment: "production"), release: 3, previousRelease: 2,
+            oldInstances: ["api-production-r2-0"], newInstances: ["api-production-r3-0", "api-production-r3-1"], batchSize: 1,
+            readinessTimeout: .seconds(30), rollout: rollout, requestedBy: "alice", createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+        let encoded = try StewardEvent.deploymentCreated(deployment).encoded()
+        let json = try Self.json(encoded.payload)
+        #expect(json["v"] as? Int == 2)
+        let written = try #require(json["rollout"] as? [String: Any])
+        #expect(written["strategy"] as? String == "canary")
+        #expect(written["rollbackRules"] as? [String] == ["error_rate > 5% for 5s min 50"])
+        #expect(written["keepPreviousMs"] as? Int == 300_000)
+        let steps = try #require(written["steps"] as? [[String: Any]])
+        #expect(steps.count == 5)
+        #expect(steps[1]["pause"] as? String == "30s")
+        #expect(steps[3].keys.contains("pause") && steps[3]["pause"] is NSNull)
+        // Every new instance is started at once: the batch is the whole release.
+        #expect(json["batchSize"] as? Int == 2)
+        let decoded = try StewardEvent.decode(seq: 1, type: encoded.type, subject: encoded.subject, payload: encoded.payload)
+        #expect(decoded == .event(.deploymentCreated(deployment)))
     }
 
     /// An instance observation is written with the documented fields and marked informational.

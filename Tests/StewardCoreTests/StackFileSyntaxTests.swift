@@ -35,6 +35,38 @@ import Testing
         #expect(try MetricRule(parsing: "error_rate > 5% for 5m").description == "error_rate > 5% for 5m")
     }
 
+    /// `stable [* FACTOR] [+ VALUE]` makes the limit relative to the stable release.
+    @Test func relativeRulesParse() throws {
+        let margin = try MetricRule(parsing: "error_rate > stable + 2% for 5m")
+        #expect(margin.baselineFactor == 1)
+        #expect(margin.threshold == 0.02)
+        let factor = try MetricRule(parsing: "p95 > stable*1.5 for 5m min 50")
+        #expect(factor.baselineFactor == 1.5)
+        #expect(factor.threshold == 0)
+        #expect(factor.minimumRequests == 50)
+        let both = try MetricRule(parsing: "p99 >= stable * 2 + 100ms for 1m")
+        #expect(both.baselineFactor == 2)
+        #expect(both.threshold == 0.1)
+        #expect(try MetricRule(parsing: "error_rate > stable for 5m").baselineFactor == 1)
+        #expect(try MetricRule(parsing: "error_rate > 5% for 5m").baselineFactor == nil)
+
+        func error(_ text: String) -> MetricRule.ParseError? {
+            do {
+                _ = try MetricRule(parsing: text)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(error("p95 > stable * fast for 5m") == .init(found: "fast", expected: "a factor such as 1.5"))
+        #expect(
+            error("error_rate > stable + 3s for 5m")
+                == .init(found: "3s", expected: "a percentage such as 5% (or a fraction such as 0.05)"))
+        #expect(
+            error("error_rate > stable - 1% for 5m")
+                == .init(found: "-", expected: "'for' and how long the condition must hold, such as 'for 5m'"))
+    }
+
     @Test func badRulesSayWhatWasFoundAndExpected() {
         func error(_ text: String) -> MetricRule.ParseError? {
             do {

@@ -21,6 +21,7 @@ import Testing
           db:
             type: postgres
             url: postgres://shop:${secret:DB_PASSWORD}@db.internal:5432/shop
+            migrations: db/migrations
           cache:
             url: redis://cache.internal:6379/0
             required: false
@@ -117,6 +118,7 @@ import Testing
             requiredEnv: [DB_PASSWORD, HOOKS_URL]
             minimumHealthyTime: 30m
             backupRetention: {maxAge: 30d, keepDaily: 30, keepWeekly: 8, keepMonthly: 12, keepLast: 5}
+            backupBeforeMigrate: true
         slos:
           - name: availability
             service: api
@@ -191,7 +193,7 @@ import Testing
             spec.dependencies == [
                 DependencySpec(
                     name: "db", kind: .postgres,
-                    url: "postgres://shop:${secret:DB_PASSWORD}@db.internal:5432/shop"),
+                    url: "postgres://shop:${secret:DB_PASSWORD}@db.internal:5432/shop", migrations: "db/migrations"),
                 DependencySpec(name: "cache", kind: .redis, url: "redis://cache.internal:6379/0", required: false),
                 DependencySpec(name: "hooks", kind: .http, url: "${secret:HOOKS_URL}"),
             ])
@@ -271,7 +273,8 @@ import Testing
                     instances: ["api": 4, "worker": 2], requiredEnv: ["DB_PASSWORD", "HOOKS_URL"],
                     minimumHealthyTime: .minutes(30),
                     backupRetention: RetentionSpec(
-                        maxAge: .days(30), keepLast: 5, keepDaily: 30, keepWeekly: 8, keepMonthly: 12)),
+                        maxAge: .days(30), keepLast: 5, keepDaily: 30, keepWeekly: 8, keepMonthly: 12),
+                    backupBeforeMigrate: true),
             ])
 
         #expect(

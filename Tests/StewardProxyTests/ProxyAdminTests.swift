@@ -132,4 +132,39 @@ import Testing
         #expect(releases[0].latency.sinceStart.p99Ms > 0)
         await bed.shutdown()
     }
+
+    /// `?window=` adds each release's recent traffic: a release whose upstream refuses every connection
+    /// has only errors (502s), its neighbour none; a window the proxy does not keep is a 400.
+    @Test func recentWindowsPerRelease() async throws {
+        let bed = try await ProxyTestbed.start()
+        let stable = try await TestUpstream.start(name: "stable")
+        defer { stable.stop() }
+        let port = try FreePort.next()
+        let deadPort = try FreePort.next()
+        try await bed.admin.put(ProxyTestbed.table(port: port, [
+            ReleaseTarget(release: 1, name: "stable", weight: 100, upstreams: [stable.address]),
+            ReleaseTarget(release: 2, name: "canary", weight: 0, upstreams: ["127.0.0.1:\(deadPort)"]),
+        ]))
+        for _ in 0..<12 { #expect(try await bed.request(port: port, "/name").status == 200) }
+        for _ in 0..<4 { #expect(try await bed.request(port: port, "/name", headers: [("X-Steward-Release", "2")]).status == 502) }
+
+        let answer = try await bed.admin.send(.GET, "/v1/stats?window=5m")
+        #expect(answer.status == 200)
+        let stats = try JSONDecoder().decode(StatsSnapshot.self, from: Data(answer.body.utf8))
+        let recent = stats.routes[0].releases.map(\.recent)
+        #expect(recent.map { $0?.requests } == [12, 4])
+        #expect(recent.map { $0?.errors } == [0, 4])
+        #expect(recent.map { $0?.errorRate } == [0, 1])
+        #expect(recent.map { $0?.windowSeconds } == [300, 300])
+        #expect((recent[0]?.p99Ms ?? 0) > 0)
+
+        let plain = try JSONDecoder().decode(StatsSnapshot.self, from: Data(try await bed.admin.send(.GET, "/v1/stats").body.utf8))
+        #expect(plain.routes[0].releases.allSatisfy { $0.recent == nil })
+        for bad in ["16m", "0s", "5", "5h", "abc", "-5s", "99999999999s"] {
+            let refused = try await bed.admin.send(.GET, "/v1/stats?window=\(bad)")
+            #expect(refused.status == 400, "window=\(bad)")
+            #expect(refused.body.contains("expected whole seconds or minutes from 1s to 15m"), "window=\(bad)")
+        }
+        await bed.shutdown()
+    }
 }

@@ -17,11 +17,12 @@ import Synchronization
 /// with enough rights: `api` serves release 2 in production (so it can be rolled back, stopped,
 /// restarted and scaled), `web` has a deployment in progress there (to read and abort); in
 /// development `api` was stopped (to start) and `web` runs (to take down); the agent reports an
-/// `api` instance (whose log it serves), user `carol` has token `tok_carol` (to remove and revoke),
+/// `api` instance (whose log it serves), a canary of `jobs` in production waits at a pause (to promote), user `carol` has token `tok_carol` (to remove and revoke),
 /// the vault holds `DB_PASSWORD` for production (to list, rotate and remove), and a run of the
 /// runbook `check` waits for approval in production (to read, approve and cancel), and the backup
 /// store holds backup ``storedBackup`` of `db` in production (to read, verify and restore; its
-/// jobs never run here: the control plane's loop is not started).
+/// jobs never run here: the control plane's loop is not started), and `db` has one migration
+/// (to read, apply and revert: the database is unreachable, and the jobs never run either).
 struct AccessFixture {
     /// The id of the backup in the fixture's store.
     static let storedBackup = "20261126-050000-abcdef"
@@ -33,6 +34,7 @@ struct AccessFixture {
           db:
             type: postgres
             url: postgres://app@127.0.0.1:9/app
+            migrations: db/migrations
         services:
           api:
             command: /bin/true
@@ -44,6 +46,14 @@ struct AccessFixture {
             readiness:
               http:
                 path: /healthz
+          jobs:
+            command: /bin/true
+            deploy:
+              strategy: canary
+              canary:
+                steps:
+                  - weight: 10
+                  - pause: manual
         environments:
           development: {}
           production: {}
@@ -61,6 +71,8 @@ struct AccessFixture {
     let activeDeployment: Int
     /// The run of `check` in production that waits for approval.
     let waitingRun: Int
+    /// A canary of `jobs` in production, paused at its first pause (to promote).
+    let pausedCanary: Int
     /// The clock the router reads (token expiry); tests move it.
     let clock: TestClock
 
@@ -83,12 +95,29 @@ struct AccessFixture {
         _ = try vault.set("DB_PASSWORD", environment: "production", value: "s3cret", actor: "root")
         let backups = try TemporaryDirectory(prefix: "access-backups").path
         try Self.storeBackup(in: backups)
+        // The stack's directory, with one migration of `db` (to read, apply and revert; never run here).
+        let stackDirectory = try TemporaryDirectory(prefix: "access-stack").path
+        try FileManager.default.createDirectory(atPath: stackDirectory + "/db/migrations", withIntermediateDirectories: true)
+        try "CREATE TABLE items (id int);".write(
+            toFile: stackDirectory + "/db/migrations/0001_create_items.up.sql", atomically: true, encoding: .utf8)
         controlPlane = try ControlPlane(
-            log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: "/tmp",
+            log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: stackDirectory,
             backupDirectory: backups)
         let web = try await controlPlane.deploy(
             service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
         activeDeployment = web.id
+        // A canary whose instance the agent reports ready: it walks to its first pause.
+        let canary = try await controlPlane.deploy(service: "jobs", environment: "production", version: "2.0.0", actor: "root")
+        pausedCanary = canary.id
+        guard let canarySpec = stack.effectiveService("jobs", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
+        await controlPlane.observe(
+            AgentSnapshot(agentID: "a1", generation: 1, instances: [
+                InstanceStatus(
+                    spec: InstanceSpec(
+                        id: canary.newInstances[0], service: "jobs", environment: "production", release: canary.release,
+                        version: "2.0.0", command: canarySpec.command),
+                    state: .running, port: 20001, ready: true)
+            ]))
         waitingRun = try await controlPlane.startRunbook("check", environment: "production", actor: "root").id
         guard let spec = stack.effectiveService("api", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
         let instance = InstanceSpec(
@@ -212,6 +241,7 @@ struct AccessFixture {
             ),
             "POST /api/v1/rollbacks": ("/api/v1/rollbacks", #"{"service":"api","environment":"production"}"#, json),
             "POST /api/v1/deployments/{id}/abort": ("/api/v1/deployments/\(id)/abort", nil, json),
+            "POST /api/v1/deployments/{id}/promote": ("/api/v1/deployments/\(pausedCanary)/promote", nil, json),
             "POST /api/v1/services/{name}/stop": ("/api/v1/services/api/stop", #"{"environment":"production"}"#, json),
             "POST /api/v1/services/{name}/restart": ("/api/v1/services/api/restart", #"{"environment":"production"}"#, json),
             "POST /api/v1/services/{name}/scale": (
@@ -245,6 +275,11 @@ struct AccessFixture {
             "POST /api/v1/backups/{id}/verify": ("/api/v1/backups/\(Self.storedBackup)/verify", nil, json),
             "POST /api/v1/backups/{id}/restore": ("/api/v1/backups/\(Self.storedBackup)/restore", #"{"force":true}"#, json),
             "POST /api/v1/backups/prune": ("/api/v1/backups/prune", #"{"environment":"production","dryRun":true}"#, json),
+            "GET /api/v1/migrations/{dependency}": ("/api/v1/migrations/db?environment=production", nil, json),
+            "POST /api/v1/migrations/{dependency}/up": ("/api/v1/migrations/db/up", #"{"environment":"production"}"#, json),
+            "POST /api/v1/migrations/{dependency}/down": (
+                "/api/v1/migrations/db/down", #"{"environment":"production","to":0}"#, json
+            ),
         ]
     }
 }

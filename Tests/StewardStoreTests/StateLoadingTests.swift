@@ -78,12 +78,12 @@ struct StateLoadingTests {
         try fixture.log.append([
             NewEvent(
                 type: "deployment.created", subject: "deployment/1", actor: "steward", time: Self.t0,
-                payload: Data(#"{"v":2,"deployment":1}"#.utf8))
+                payload: Data(#"{"v":3,"deployment":1}"#.utf8))
         ])
         let error = try #require(throws: EventFormatError.self) { try fixture.log.loadState() }
         #expect(error.seq == 2)
         #expect(error.type == "deployment.created")
-        #expect(error.neededVersion == 2)
+        #expect(error.neededVersion == 3)
     }
 
     /// Unknown informational events are skipped and reported; loading succeeds.
@@ -125,7 +125,7 @@ extension StateLoadingTests {
         try fixture.log.append([
             NewEvent(
                 type: EventFormat.checkpointType, subject: "checkpoint", actor: "steward", time: Self.t0,
-                payload: Data(#"{"v":2,"informational":true,"covers":{"seq":3,"hash":"x"},"snapshot":"…"}"#.utf8))
+                payload: Data(#"{"v":3,"informational":true,"covers":{"seq":3,"hash":"x"},"snapshot":"…"}"#.utf8))
         ])
         let loaded = try fixture.log.loadState()
         #expect(loaded.checkpointSeq == nil)

@@ -17,12 +17,22 @@ extension Deployment {
         public var reason: String?
         public var startedAt: Date?
         public var finishedAt: Date?
+        /// The rollout step being carried out (0 without a rollout).
+        public var step: Int
+        /// The new release's share of the traffic during a rollout.
+        public var weight: Int
+        /// When a timed pause or the warm period ends.
+        public var wakeAt: Date?
 
         /// Creates a progress value.
         public init(
             phase: Phase, batch: Int, ready: Set<String>, stopped: Set<String>, retired: [String],
-            deadline: Date?, reason: String?, startedAt: Date?, finishedAt: Date?
+            deadline: Date?, reason: String?, startedAt: Date?, finishedAt: Date?,
+            step: Int = 0, weight: Int = 0, wakeAt: Date? = nil
         ) {
+            self.step = step
+            self.weight = weight
+            self.wakeAt = wakeAt
             self.phase = phase
             self.batch = batch
             self.ready = ready
@@ -40,7 +50,8 @@ extension Deployment {
         get {
             Progress(
                 phase: phase, batch: batch, ready: ready, stopped: stopped, retired: retired, deadline: deadline,
-                reason: reason, startedAt: startedAt, finishedAt: finishedAt)
+                reason: reason, startedAt: startedAt, finishedAt: finishedAt, step: step, weight: weight,
+                wakeAt: wakeAt)
         }
         set {
             phase = newValue.phase
@@ -52,13 +63,19 @@ extension Deployment {
             reason = newValue.reason
             startedAt = newValue.startedAt
             finishedAt = newValue.finishedAt
+            step = newValue.step
+            weight = newValue.weight
+            wakeAt = newValue.wakeAt
         }
     }
 }
 
 extension Deployment.Input {
     /// Every input's name, as used in event types (`deployment.NAME`).
-    public static let names = ["started", "instance-ready", "instance-failed", "instance-stopped", "deadline-passed", "aborted"]
+    public static let names = [
+        "started", "instance-ready", "instance-failed", "instance-stopped", "deadline-passed", "aborted",
+        "promoted", "woke", "smoke-passed", "smoke-failed", "analysis-passed", "rule-failed",
+    ]
 
     /// The input's name in event types: `deployment.instance-ready`.
     public var name: String {
@@ -69,6 +86,12 @@ extension Deployment.Input {
         case .instanceStopped: "instance-stopped"
         case .deadlinePassed: "deadline-passed"
         case .abort: "aborted"
+        case .promote: "promoted"
+        case .wake: "woke"
+        case .smokePassed: "smoke-passed"
+        case .smokeFailed: "smoke-failed"
+        case .analysisPassed: "analysis-passed"
+        case .ruleFailed: "rule-failed"
         }
     }
 
@@ -76,7 +99,8 @@ extension Deployment.Input {
     public var at: Date {
         switch self {
         case .start(let at), .instanceReady(_, let at), .instanceFailed(_, _, let at), .instanceStopped(_, let at),
-            .deadlinePassed(let at), .abort(_, let at):
+            .deadlinePassed(let at), .abort(_, let at), .promote(_, let at), .wake(let at), .smokePassed(let at),
+            .smokeFailed(_, let at), .analysisPassed(let at), .ruleFailed(_, let at):
             at
         }
     }

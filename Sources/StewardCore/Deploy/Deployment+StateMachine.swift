@@ -19,6 +19,12 @@ extension Deployment {
             }
             ready.insert(id)
             guard newBatch(batch).allSatisfy(ready.contains) else { return [] }
+            if rollout != nil {
+                // Every new instance is up, beside the old ones and without traffic: walk the steps.
+                deadline = nil
+                batch = batchCount
+                return walkSteps(at: at)
+            }
             // The batch is up: retire the matching old instances and move on.
             let old = oldBatch(batch)
             retired += old
@@ -38,11 +44,19 @@ extension Deployment {
             return finishIfComplete(at: at) ?? []
 
         case .instanceFailed(let id, let reason, let at):
-            guard phase == .rolling, batch < batchCount, newBatch(batch).contains(id) else { return nil }
+            // With a rollout, a new instance that fails after its start (a crash loop) fails it too.
+            let watched = rollout == nil ? batch < batchCount && newBatch(batch).contains(id) : newInstances.contains(id)
+            guard phase == .rolling || (phase == .warm && rollout != nil), watched else { return nil }
             return abort(because: "instance \(id) failed: \(reason)", at: at)
 
         case .deadlinePassed(let at):
             guard phase == .rolling, let deadline, at >= deadline else { return nil }
+            if case .analysis(let rules)? = currentStep {
+                return abort(
+                    because: "step \(step + 1) (analysis) did not pass within \(Rollout.analysisTimeout(rules)): "
+                        + "no verdict from too little data, or rules that never held",
+                    at: at)
+            }
             let waiting = newBatch(batch).filter { !ready.contains($0) }
             let names = waiting.joined(separator: ", ")
             return abort(because: "\(names) not ready within \(readinessTimeout)", at: at)
@@ -50,6 +64,9 @@ extension Deployment {
         case .abort(let reason, let at):
             guard !isFinished, phase != .aborting else { return nil }
             return abort(because: reason, at: at)
+
+        case .promote, .wake, .smokePassed, .smokeFailed, .analysisPassed, .ruleFailed:
+            return handleRolloutInput(input)
         }
     }
 
@@ -61,13 +78,15 @@ extension Deployment {
         switch phase {
         case .pending, .succeeded, .failed:
             return []
-        case .rolling:
+        case .rolling, .warm:
             var effects: [Effect] = []
             let pendingStops = retired.filter { !stopped.contains($0) }
             if !pendingStops.isEmpty { effects.append(.stopInstances(pendingStops)) }
             if batch < batchCount {
                 effects.append(.startInstances(newBatch(batch), release: release))
                 if let deadline { effects.append(.scheduleDeadline(deadline)) }
+            } else if rollout != nil {
+                effects += resumeRollout()
             }
             return effects
         case .aborting:
@@ -94,9 +113,12 @@ extension Deployment {
         return [.startInstances(instances, release: release), .scheduleDeadline(deadline)]
     }
 
-    private mutating func abort(because reason: String, at: Date) -> [Effect] {
+    mutating func abort(because reason: String, at: Date) -> [Effect] {
         self.reason = reason
         deadline = nil
+        wakeAt = nil
+        // The old release takes all the traffic back in this very step: the table drops the new one.
+        weight = 0
         if phase == .pending {
             return finish(.failed, at: at)
         }
@@ -113,9 +135,15 @@ extension Deployment {
     }
 
     /// Finishes when all the work of the current phase is done.
-    private mutating func finishIfComplete(at: Date) -> [Effect]? {
+    mutating func finishIfComplete(at: Date) -> [Effect]? {
         switch phase {
-        case .rolling where batch >= batchCount && retired.allSatisfy(stopped.contains):
+        case .rolling where rollout == nil && batch >= batchCount && retired.allSatisfy(stopped.contains):
+            return finish(.succeeded, at: at)
+        case .rolling, .warm:
+            // A rollout is done once its steps are, the warm period is over and the old release stopped.
+            guard let rollout, batch >= batchCount, step >= rollout.steps.count, wakeAt == nil,
+                retired.count == oldInstances.count, retired.allSatisfy(stopped.contains)
+            else { return nil }
             return finish(.succeeded, at: at)
         case .aborting where startedNewInstances.allSatisfy(stopped.contains):
             return finish(.failed, at: at)

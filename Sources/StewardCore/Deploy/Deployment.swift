@@ -1,6 +1,6 @@
 import Foundation
 
-/// A rolling deployment of one release, as a pure state machine.
+/// A deployment of one release (rolling, blue/green or canary), as a pure state machine.
 ///
 /// Every decision about a deployment is made here and nowhere else: which instances to
 /// start, when a batch is done, when to stop old instances, and when to give up and restore
@@ -16,11 +16,16 @@ import Foundation
 /// - ``Phase``
 public struct Deployment: Sendable, Codable, Equatable {
     /// Where the deployment is in its life.
-    public enum Phase: String, Sendable, Codable {
+    public enum Phase: String, Sendable, Codable, CaseIterable {
         /// Created, not yet started (waiting for its turn).
         case pending
-        /// Starting new instances batch by batch and stopping old ones.
+        /// Starting new instances batch by batch and stopping old ones; with a ``Rollout``,
+        /// starting every new instance and then walking the rollout's steps.
         case rolling
+        /// A rollout switched: the new release takes all the traffic while the previous one
+        /// stays running without traffic until ``Deployment/wakeAt`` (an abort is then a weight
+        /// flip), and then stops.
+        case warm
         /// Failed; stopping new instances and restoring old ones.
         case aborting
         case succeeded
@@ -54,6 +59,19 @@ public struct Deployment: Sendable, Codable, Equatable {
         case deadlinePassed(at: Date)
         /// A person aborted it.
         case abort(reason: String, at: Date)
+        /// A person moved a rollout on: past a pause or an analysis, or out of its warm period.
+        case promote(by: String, at: Date)
+        /// The time set by ``Effect/scheduleWake(_:)`` came: a timed pause or the warm period is over.
+        case wake(at: Date)
+        /// The smoke commands passed against the new release.
+        case smokePassed(at: Date)
+        /// A smoke command failed.
+        case smokeFailed(reason: String, at: Date)
+        /// The current analysis step's rules passed.
+        case analysisPassed(at: Date)
+        /// A rollback rule, or a rule of the current analysis step, failed: the reason names the
+        /// rule, the value measured and the window.
+        case ruleFailed(reason: String, at: Date)
     }
 
     /// Work for the engine.
@@ -64,6 +82,10 @@ public struct Deployment: Sendable, Codable, Equatable {
         case stopInstances([String])
         /// Feed ``Input/deadlinePassed(at:)`` at this time unless the batch is done first.
         case scheduleDeadline(Date)
+        /// Feed ``Input/wake(at:)`` at this time.
+        case scheduleWake(Date)
+        /// Run the smoke commands against the new release and feed the outcome.
+        case runSmoke
         /// The deployment reached a final phase.
         case finished(Phase, reason: String?)
     }
@@ -79,8 +101,16 @@ public struct Deployment: Sendable, Codable, Equatable {
     public var oldInstances: [String]
     /// Instances of the new release, in order.
     public var newInstances: [String]
-    /// New instances started per batch (max surge).
+    /// New instances started per batch (max surge; every new instance at once with a rollout).
     public var batchSize: Int
+    /// The blue/green or canary steps; nil for a rolling deployment.
+    public var rollout: Rollout?
+    /// Index of the rollout step being carried out (``Rollout/steps``'s count once all are done).
+    public var step: Int
+    /// The new release's share of the traffic during a rollout, 0–100.
+    public var weight: Int
+    /// When a timed pause or the warm period ends.
+    public var wakeAt: Date?
     public var readinessTimeout: TimeSpan
     public var phase: Phase
     /// Index of the batch being rolled out.
@@ -100,7 +130,7 @@ public struct Deployment: Sendable, Codable, Equatable {
     public init(
         id: Int, kind: Kind = .deploy, target: ServiceEnvironment, release: Int, previousRelease: Int?,
         oldInstances: [String], newInstances: [String], batchSize: Int, readinessTimeout: TimeSpan,
-        requestedBy: String, createdAt: Date
+        rollout: Rollout? = nil, requestedBy: String, createdAt: Date
     ) {
         self.id = id
         self.kind = kind
@@ -109,7 +139,11 @@ public struct Deployment: Sendable, Codable, Equatable {
         self.previousRelease = previousRelease
         self.oldInstances = oldInstances
         self.newInstances = newInstances
-        self.batchSize = max(1, batchSize)
+        // A rollout starts every new instance before any takes traffic.
+        self.batchSize = rollout == nil ? max(1, batchSize) : max(1, newInstances.count)
+        self.rollout = rollout
+        self.step = 0
+        self.weight = 0
         self.readinessTimeout = readinessTimeout
         self.phase = .pending
         self.batch = 0
@@ -122,6 +156,12 @@ public struct Deployment: Sendable, Codable, Equatable {
 
     /// True once the deployment can change no more.
     public var isFinished: Bool { phase == .succeeded || phase == .failed }
+
+    /// The rollout step being carried out, if a rollout is walking its steps.
+    public var currentStep: Rollout.Step? {
+        guard phase == .rolling, batch >= batchCount, let steps = rollout?.steps, step < steps.count else { return nil }
+        return steps[step]
+    }
 
     /// The new instances of batch `index`.
     public func newBatch(_ index: Int) -> [String] {

@@ -18,7 +18,8 @@ public enum EventFormat {
         var versions: [String: Int] = [
             "stack.applied": 1,
             "release.created": 1,
-            "deployment.created": 1,
+            // v2: a blue/green or canary deployment's plan carries its rollout.
+            "deployment.created": 2,
             "deployment.succeeded": 1,
             "deployment.failed": 1,
             "dependency.up": 1,
@@ -29,12 +30,14 @@ public enum EventFormat {
             "user.added": 1,
             "user.removed": 1,
             "controlplane.started": 1,
-            checkpointType: 1,
+            // v2: the state holds a rollout (older readers skip it and fold the events, which they refuse).
+            checkpointType: 2,
         ]
         for name in Deployment.Input.names { versions["deployment.\(name)"] = 1 }
         for change in InstanceObservation.Change.allCases { versions["instance.\(change.rawValue)"] = 1 }
         for type in RunbookEventPayload.types { versions[type] = 1 }
         for type in BackupEvent.types { versions[type] = 1 }
+        for type in MigrationEvent.types { versions[type] = 1 }
         for change in SecretChanged.Change.allCases { versions["secret.\(change.rawValue)"] = 1 }
         return versions
     }()

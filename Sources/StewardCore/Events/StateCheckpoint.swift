@@ -100,7 +100,8 @@ extension StateCheckpoint: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(EventFormat.written, forKey: .v)
+        let hasRollout = state.deployments.values.contains { $0.rollout != nil }
+        try container.encode(hasRollout ? 2 : EventFormat.written, forKey: .v)
         try container.encode(true, forKey: .informational)
         var covers = container.nestedContainer(keyedBy: CoversKeys.self, forKey: .covers)
         try covers.encode(seq, forKey: .seq)

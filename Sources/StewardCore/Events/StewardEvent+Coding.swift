@@ -62,6 +62,8 @@ extension StewardEvent {
             return Encoded(type: payload.type, subject: "runbook-run/\(event.run)", payload: try PayloadCoding.encode(payload))
         case .backup(let value):
             return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
+        case .migration(let value):
+            return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
         case .controlPlaneStarted(let value):
             return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
         case .checkpoint(let value):
@@ -169,6 +171,11 @@ extension StewardEvent {
             var value = try PayloadCoding.decode(BackupEvent.self, from: payload)
             value.change = change
             return .backup(value)
+        case "migration":
+            guard let change = MigrationEvent.Change(rawValue: name) else { break }
+            var value = try PayloadCoding.decode(MigrationEvent.self, from: payload)
+            value.change = change
+            return .migration(value)
         case "runbook":
             return .runbook(try RunbookEventPayload.decode(type: type, from: payload))
         case "deployment":

@@ -42,6 +42,8 @@ public enum StewardEvent: Sendable, Equatable {
     case runbook(RunbookEvent)
     /// Something happened to a backup (`backup.*`); the store's manifests say what exists.
     case backup(BackupEvent)
+    /// A schema migration run did something (`migration.*`); the database's history table says what is applied.
+    case migration(MigrationEvent)
     /// The control plane started and resumed from the log.
     case controlPlaneStarted(ControlPlaneStarted)
     /// The folded state up to an event, so start-up need not fold the whole history.

@@ -69,12 +69,16 @@ public struct DependencySpec: Sendable, Codable, Equatable {
     public var url: String
     /// Whether a deployment must find it reachable first (default true).
     public var required: Bool
+    /// postgres only: the directory of its versioned SQL migrations, relative to the stack file
+    /// (`docs/migrations.md`); nil when Steward does not migrate it.
+    public var migrations: String?
 
-    public init(name: String, kind: Kind, url: String, required: Bool = true) {
+    public init(name: String, kind: Kind, url: String, required: Bool = true, migrations: String? = nil) {
         self.name = name
         self.kind = kind
         self.url = url
         self.required = required
+        self.migrations = migrations
     }
 }
 
@@ -284,7 +288,11 @@ public struct MetricRule: Sendable, Codable, Equatable, CustomStringConvertible 
     public var metric: Metric
     public var comparison: Comparison
     /// The threshold in base units: a fraction for rates (5 % is 0.05), seconds for latencies.
+    /// For a rule relative to the stable release, what is added to the stable release's value.
     public var threshold: Double
+    /// For a rule relative to the stable release (`p95 > stable * 1.5 for 5m`), the factor of the
+    /// stable release's value: the limit is `factor × stable + threshold`. `nil` for a fixed threshold.
+    public var baselineFactor: Double?
     /// How long the condition must hold.
     public var duration: TimeSpan
     /// Fewer requests than this in the window decide nothing.
@@ -294,11 +302,12 @@ public struct MetricRule: Sendable, Codable, Equatable, CustomStringConvertible 
 
     public init(
         metric: Metric, comparison: Comparison, threshold: Double, duration: TimeSpan, minimumRequests: Int = 20,
-        source: String
+        baselineFactor: Double? = nil, source: String
     ) {
         self.metric = metric
         self.comparison = comparison
         self.threshold = threshold
+        self.baselineFactor = baselineFactor
         self.duration = duration
         self.minimumRequests = minimumRequests
         self.source = source
@@ -326,11 +335,18 @@ public struct EnvironmentSpec: Sendable, Codable, Equatable {
     public var minimumHealthyTime: TimeSpan?
     /// Backup retention here (guides: production 30 days, staging 7 days).
     public var backupRetention: RetentionSpec?
+    /// Whether `steward migrate` takes a verified backup before changing a database here, as
+    /// written; nil when the file leaves it out (see ``backsUpBeforeMigrating``).
+    public var backupBeforeMigrate: Bool?
+
+    /// Whether a migration here is preceded by a verified backup: as declared, else only in an
+    /// environment named `production` (the guides' "backup first" is a production rule).
+    public var backsUpBeforeMigrating: Bool { backupBeforeMigrate ?? (name == "production") }
 
     public init(
         name: String, promotesTo: String? = nil, approvals: Int = 0, window: DeploymentWindow? = nil,
         instances: [String: Int] = [:], env: [String: String] = [:], requiredEnv: [String] = [],
-        minimumHealthyTime: TimeSpan? = nil, backupRetention: RetentionSpec? = nil
+        minimumHealthyTime: TimeSpan? = nil, backupRetention: RetentionSpec? = nil, backupBeforeMigrate: Bool? = nil
     ) {
         self.name = name
         self.promotesTo = promotesTo
@@ -341,6 +357,7 @@ public struct EnvironmentSpec: Sendable, Codable, Equatable {
         self.requiredEnv = requiredEnv
         self.minimumHealthyTime = minimumHealthyTime
         self.backupRetention = backupRetention
+        self.backupBeforeMigrate = backupBeforeMigrate
     }
 }
 

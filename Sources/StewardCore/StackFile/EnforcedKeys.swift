@@ -14,8 +14,9 @@ extension StackFile {
         static let bySection: [Schema.Section: Set<String>] = [
             // Not enforced: slos, alerts, incidents, recovery (no engine runs them yet).
             .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups"],
-            // The URL is resolved into instances and probed; `required` gates no deployment yet.
-            .dependency: ["type", "url"],
+            // The URL is resolved into instances and probed; `steward migrate` runs `migrations`.
+            // `required` gates no deployment yet.
+            .dependency: ["type", "url", "migrations"],
             // `port` is the stable port the traffic proxy serves (TrafficPlan). Not enforced: `dependsOn` (no start order).
             .service: [
                 "command", "args", "env", "workingDirectory", "instances", "liveness", "readiness",
@@ -26,8 +27,15 @@ extension StackFile {
             .tcpCheck: Set(Schema.tcpCheck),
             .restart: Set(Schema.restart),
             .logs: Set(Schema.logs),
-            // The deployer runs rolling batches of `maxSurge` with a readiness timeout, nothing more.
-            .deploy: ["maxSurge", "readinessTimeout"],
+            // Rolling batches of `maxSurge` with a readiness timeout; blue/green and canary rollouts
+            // (Deployment+Rollout.swift) with smoke commands (`healthCheckRetries` attempts each), canary
+            // steps and the warm period. Not enforced: `maxUnavailable` (batches never stop an old instance
+            // before its replacement is ready), `preDeploy`/`postDeploy` (no hooks run yet), `rollback`
+            // (no metric analysis runs yet).
+            .deploy: ["strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary"],
+            .canary: ["steps"],
+            // Weights and pauses are carried out; `analysis` steps are not evaluated yet.
+            .canaryStep: ["weight", "pause"],
             // Runbooks run as declared (`steward runbook run`).
             .runbook: Set(Schema.runbook),
             .runbookStep: Set(Schema.runbookStep),
@@ -35,8 +43,9 @@ extension StackFile {
             .runbookSQL: Set(Schema.runbookSQL),
             .runbookRedis: Set(Schema.runbookRedis),
             .runbookScale: Set(Schema.runbookScale),
-            // Environments override instance counts and variables; `steward backup prune` applies their retention.
-            .environment: ["instances", "env", "backupRetention"],
+            // Environments override instance counts and variables; `steward backup prune` applies their
+            // retention; `steward migrate` takes a verified backup first where `backupBeforeMigrate` says so.
+            .environment: ["instances", "env", "backupRetention", "backupBeforeMigrate"],
             // `steward backup create` takes the backup into its `destination` (a folder, or an
             // s3:// bucket prefix reached through the s3 dependency naming the bucket) and verifies
             // it with its integrity queries when `verify`; `steward backup prune` applies its
@@ -47,10 +56,7 @@ extension StackFile {
         ]
 
         /// Keys enforced only for some values: what the key asks for is exactly what already happens.
-        static let enforcedValues: [Schema.Key: Set<String>] = [
-            // The deployer rolls; asking for rolling is enforced, blue/green and canary are not yet.
-            Schema.Key(.deploy, "strategy"): ["rolling"]
-        ]
+        static let enforcedValues: [Schema.Key: Set<String>] = [:]
 
         /// Keys Steward acts on in some places but not all: the warning says which.
         static let partlyEnforced: [Schema.Key: String] = [

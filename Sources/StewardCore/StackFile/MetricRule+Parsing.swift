@@ -28,7 +28,9 @@ extension MetricRule {
     /// - OP: `>`, `>=`, `<`, `<=`
     /// - THRESHOLD: for `error_rate` a percentage (`5%` is 0.05) or a fraction (`0.05`);
     ///   for latencies a duration (`3s`, `500ms`, `1.5s`, `1m`) in seconds;
-    ///   for `request_rate` requests per second (`100` or `100/s`)
+    ///   for `request_rate` requests per second (`100` or `100/s`);
+    ///   or relative to the stable release: `stable [* FACTOR] [+ VALUE]`, such as
+    ///   `error_rate > stable + 2% for 5m` or `p95 > stable * 1.5 for 5m`
     /// - SPAN: how long the condition must hold, e.g. `5m`
     /// - `min N`: fewer requests than N in the window decide nothing (default 20)
     ///
@@ -60,8 +62,34 @@ extension MetricRule {
         case .requestRate: thresholdExpected = "requests per second such as 100 or 100/s"
         }
         let thresholdText = try next(thresholdExpected)
-        guard let threshold = Self.threshold(thresholdText, for: metric) else {
-            throw ParseError(found: thresholdText, expected: thresholdExpected)
+        var threshold: Double
+        var baselineFactor: Double?
+        if thresholdText.lowercased() == Self.stable {
+            // Relative to the stable release: stable [* FACTOR] [+ VALUE].
+            baselineFactor = 1
+            threshold = 0
+            if tokens.first == "*" {
+                tokens.removeFirst()
+                let factorExpected = "a factor such as 1.5"
+                let factorText = try next(factorExpected)
+                guard let number = Self.decimal(Substring(factorText)), let factor = Double(number) else {
+                    throw ParseError(found: factorText, expected: factorExpected)
+                }
+                baselineFactor = factor
+            }
+            if tokens.first == "+" {
+                tokens.removeFirst()
+                let marginText = try next(thresholdExpected)
+                guard let margin = Self.threshold(marginText, for: metric) else {
+                    throw ParseError(found: marginText, expected: thresholdExpected)
+                }
+                threshold = margin
+            }
+        } else {
+            guard let value = Self.threshold(thresholdText, for: metric) else {
+                throw ParseError(found: thresholdText, expected: thresholdExpected)
+            }
+            threshold = value
         }
 
         let forExpected = "'for' and how long the condition must hold, such as 'for 5m'"
@@ -92,12 +120,16 @@ extension MetricRule {
 
         self.init(
             metric: metric, comparison: comparison, threshold: threshold, duration: duration,
-            minimumRequests: minimumRequests, source: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            minimumRequests: minimumRequests, baselineFactor: baselineFactor,
+            source: text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Words, with comparison operators split off even without spaces.
+    /// The word that makes a threshold relative to the stable release.
+    static let stable = "stable"
+
+    /// Words, with comparison operators (and the `*` and `+` of relative thresholds) split off even without spaces.
     private static func tokens(_ text: String) -> [String] {
-        let operatorCharacters: Set<Character> = ["<", ">", "=", "!"]
+        let operatorCharacters: Set<Character> = ["<", ">", "=", "!", "*", "+"]
         var tokens: [String] = []
         var current = ""
         var currentIsOperator = false

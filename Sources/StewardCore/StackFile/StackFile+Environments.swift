@@ -62,6 +62,7 @@ extension StackFile.Compiler {
             }
         }
         spec.minimumHealthyTime = r.span("minimumHealthyTime")
+        spec.backupBeforeMigrate = r.bool("backupBeforeMigrate")
         spec.backupRetention = r.field("backupRetention").flatMap {
             retention($0, context: "backup retention of \(context)")
         }

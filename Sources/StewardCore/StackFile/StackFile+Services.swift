@@ -31,8 +31,20 @@ extension StackFile.Compiler {
             }
         }
         let required = r.bool("required") ?? true
+        var migrations: String?
+        if let field = r.field("migrations"), let path = field.nonEmptyString(expected: "a directory path such as db/migrations") {
+            if kind != nil, kind != .postgres {
+                field.invalid(
+                    "a postgres dependency, or no migrations key",
+                    reason: "only postgres dependencies have migrations, this one is \(kind!.rawValue)")
+            } else if path.contains("${") {
+                field.invalid("a plain directory path such as db/migrations", reason: "references are not resolved in a path")
+            } else {
+                migrations = path
+            }
+        }
         guard let url, let kind else { return nil }
-        return DependencySpec(name: name, kind: kind, url: url, required: required)
+        return DependencySpec(name: name, kind: kind, url: url, required: required, migrations: migrations)
     }
 
     // MARK: Services

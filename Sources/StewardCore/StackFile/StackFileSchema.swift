@@ -27,6 +27,7 @@ extension StackFile {
             "type",  // postgres | redis | http | s3; may be left out when the url's scheme says it
             "url",  // required; may use ${secret:NAME} (and no other reference)
             "required",  // Bool, default true: a deployment must reach it first
+            "migrations",  // postgres only: a directory of VERSION_NAME.up.sql / .down.sql, relative to the stack file
         ]
 
         /// `services.NAME`: a service Steward runs.
@@ -119,6 +120,7 @@ extension StackFile {
             "requiredEnv",  // list of variable names
             "minimumHealthyTime",  // span
             "backupRetention",  // retention, or just its maxAge: `backupRetention: 30d`
+            "backupBeforeMigrate",  // Bool; default true in an environment named production, else false
         ]
 
         /// A retention policy (`backupRetention`, `backups[].retention`); at least one key.

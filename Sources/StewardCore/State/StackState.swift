@@ -74,9 +74,10 @@ public struct StackState: Sendable, Equatable {
                 runbookRuns[event.run]?.apply(event)
             }
         // Backups are not folded: the store's manifests are what exists (a file can be removed
-        // behind the log's back), and the events are their history.
+        // behind the log's back), and the events are their history. Migrations neither: each
+        // database's history table is what is applied.
         case .tokenCreated, .tokenIssued, .tokenRevoked, .userAdded, .userRemoved, .secretChanged, .controlPlaneStarted,
-            .checkpoint, .backup:
+            .checkpoint, .backup, .migration:
             break
         }
     }

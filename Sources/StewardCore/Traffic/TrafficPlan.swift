@@ -12,8 +12,11 @@
 ///   leave the table in the same step that decides to stop them, so the control plane can push
 ///   the table *before* it asks the agent to stop them (drain). Only ready instances with a
 ///   known port become upstreams.
-/// - **Weights.** During a deployment each release weighs its share of the ready instances
-///   (1 old and 1 new ready: 50/50); otherwise the one release weighs 100. A release with no
+/// - **Weights.** During a rolling deployment each release weighs its share of the ready
+///   instances (1 old and 1 new ready: 50/50); during a blue/green or canary rollout the new
+///   release (`green` / `canary`) weighs the deployment's ``Deployment/weight`` — 0 until its
+///   steps say otherwise, when it is reached only through `X-Steward-Release` — and the old one
+///   the rest; otherwise the one release weighs 100. A release with no
 ///   ready instance is left out; a route with none at all stays, empty, so the port keeps
 ///   listening and answers 503 instead of refusing connections.
 public enum TrafficPlan {
@@ -42,18 +45,19 @@ public enum TrafficPlan {
         for service in stack.services.sorted(by: { $0.name < $1.name }) {
             guard let port = service.port else { continue }
             let target = ServiceEnvironment(service: service.name, environment: environment)
-            var releases: [(number: Int, name: String, upstreams: [String])] = []
+            var releases: [(number: Int, name: String, weight: Int?, upstreams: [String])] = []
             for candidate in candidates(state, target) {
                 let ready = candidate.instances.filter { readyPorts[$0] != nil }
                 guard !ready.isEmpty else { continue }
                 used.formUnion(ready)
-                releases.append((candidate.release, candidate.name, ready.map { "\(upstreamHost):\(readyPorts[$0]!)" }))
+                releases.append(
+                    (candidate.release, candidate.name, candidate.weight, ready.map { "\(upstreamHost):\(readyPorts[$0]!)" }))
             }
             let total = releases.reduce(0) { $0 + $1.upstreams.count }
             let targets = releases.map { release in
                 TrafficRelease(
                     release: release.number, name: release.name,
-                    weight: releases.count == 1 ? 100 : max(1, release.upstreams.count * 100 / total),
+                    weight: releases.count == 1 ? 100 : release.weight ?? max(1, release.upstreams.count * 100 / total),
                     upstreams: release.upstreams)
             }
             routes.append(TrafficRoute(service: service.name, environment: environment, listenPort: port, releases: targets))
@@ -61,22 +65,35 @@ public enum TrafficPlan {
         return Plan(table: TrafficTable(routes: routes), instances: used)
     }
 
-    /// The releases that may serve a target and the instances of each that may take traffic.
-    static func candidates(_ state: StackState, _ target: ServiceEnvironment) -> [(release: Int, name: String, instances: [String])] {
+    /// The releases that may serve a target, the instances of each that may take traffic, and
+    /// their weights when a rollout sets them (nil: by share of ready instances).
+    static func candidates(_ state: StackState, _ target: ServiceEnvironment)
+        -> [(release: Int, name: String, weight: Int?, instances: [String])]
+    {
         guard let deployment = state.activeDeployment(for: target) else {
             guard let release = state.currentRelease(for: target) else { return [] }
-            return [(release.number, "stable", release.instanceIDs)]
+            return [(release.number, "stable", nil, release.instanceIDs)]
         }
-        var result: [(Int, String, [String])] = []
+        if let rollout = deployment.rollout, deployment.phase == .rolling || deployment.phase == .warm {
+            // The old release serves until the steps move weight; the new one is there from its first ready instance.
+            var result: [(Int, String, Int?, [String])] = []
+            if let previous = deployment.previousRelease {
+                let old = deployment.oldInstances.filter { !deployment.retired.contains($0) && !deployment.stopped.contains($0) }
+                result.append((previous, "stable", 100 - deployment.weight, old))
+            }
+            result.append((deployment.release, rollout.releaseName, deployment.weight, deployment.newInstances))
+            return result
+        }
+        var result: [(Int, String, Int?, [String])] = []
         if let previous = deployment.previousRelease {
             // Aborting: the old instances stay or come back (readiness decides when they serve again).
             let old = deployment.phase == .aborting
                 ? deployment.oldInstances
                 : deployment.oldInstances.filter { !deployment.retired.contains($0) && !deployment.stopped.contains($0) }
-            result.append((previous, "stable", old))
+            result.append((previous, "stable", nil, old))
         }
         if deployment.phase == .rolling {
-            result.append((deployment.release, "next", deployment.startedNewInstances.filter { !deployment.stopped.contains($0) }))
+            result.append((deployment.release, "next", nil, deployment.startedNewInstances.filter { !deployment.stopped.contains($0) }))
         }
         return result
     }

@@ -11,27 +11,9 @@ extension ControlPlane {
         let engine = BackupEngine(store: job.store, logger: logger)
         switch job {
         case .create(_, let id, let url, let environment, let dependency, let verify, let queries, let actor):
-            var mask = SecretMask()
-            mask.hideCredentials(of: job.store)
-            mask.hidePassword(ofURL: url)
-            // Progress arrives from the dump's thread, often: pass it on at most every 256 KiB.
-            let reported = Mutex<Int64>(0)
-            let request = BackupEngine.CreateRequest(url: url, environment: environment, dependency: dependency, id: id)
-            do {
-                let manifest = try await engine.create(request) { bytes in
-                    let due = reported.withLock { last in
-                        guard bytes - last >= 256 * 1024 else { return false }
-                        last = bytes
-                        return true
-                    }
-                    if due { Task { await self.noteBackupBytes(id, bytes) } }
-                }
-                await backupCreated(manifest, actor: actor, settle: !verify)
-            } catch {
-                await backupFailed(id, error: mask.apply("\(error)"), actor: actor)
-                return
-            }
-            if verify { await runVerify(engine, id: id, url: url, queries: queries, mask: mask, actor: actor) }
+            await takeBackup(
+                engine, id: id, url: url, environment: environment, dependency: dependency, verify: verify,
+                queries: queries, actor: actor)
         case .verify(_, let id, let url, let queries, let actor):
             var mask = SecretMask()
             mask.hideCredentials(of: job.store)
@@ -59,6 +41,35 @@ extension ControlPlane {
             await backupRestored(
                 id, target: target, outcome: outcome, failure: failure, stopped: stopped.withLock { $0 }, actor: actor)
         }
+    }
+
+    /// Dumps backup `id` (begun with ``beginBackup(dependency:environment:deployment:actor:)``) and
+    /// verifies it when `verify`; every outcome is recorded and its operation settled.
+    nonisolated func takeBackup(
+        _ engine: BackupEngine, id: String, url: String, environment: String, dependency: String, verify: Bool,
+        queries: [String], actor: String
+    ) async {
+        var mask = SecretMask()
+        mask.hideCredentials(of: engine.store)
+        mask.hidePassword(ofURL: url)
+        // Progress arrives from the dump's thread, often: pass it on at most every 256 KiB.
+        let reported = Mutex<Int64>(0)
+        let request = BackupEngine.CreateRequest(url: url, environment: environment, dependency: dependency, id: id)
+        do {
+            let manifest = try await engine.create(request) { bytes in
+                let due = reported.withLock { last in
+                    guard bytes - last >= 256 * 1024 else { return false }
+                    last = bytes
+                    return true
+                }
+                if due { Task { await self.noteBackupBytes(id, bytes) } }
+            }
+            await backupCreated(manifest, actor: actor, settle: !verify)
+        } catch {
+            await backupFailed(id, error: mask.apply("\(error)"), actor: actor)
+            return
+        }
+        if verify { await runVerify(engine, id: id, url: url, queries: queries, mask: mask, actor: actor) }
     }
 
     private nonisolated func runVerify(

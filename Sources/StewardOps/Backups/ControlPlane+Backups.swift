@@ -15,12 +15,27 @@ extension ControlPlane {
     ) throws -> BackupOperation {
         let url = try resolvedBackupURL(dependency: dependency, environment: environment)
         let storage = try backupStorage(dependency: dependency, environment: environment)
+        let spec = state.stack?.backups.first { $0.dependency == dependency }
+        let operation = try beginBackup(dependency: dependency, environment: environment, deployment: deployment, actor: actor)
+        let id = operation.backup
+        jobSink.yield(
+            .backup(
+                .create(
+                    store: storage, id: id, url: url, environment: environment, dependency: dependency, verify: spec?.verify ?? false,
+                    integrityQueries: spec?.integrityQueries ?? [], actor: actor)))
+        return operation
+    }
+
+    /// Records `backup.started` for a new backup and registers its operation; the caller runs the job.
+    /// - Throws: ``ControlPlaneError/conflict(_:)`` while a backup of the dependency runs there.
+    func beginBackup(dependency: String, environment: String, deployment: String?, actor: String) throws -> BackupOperation {
+        // Refuses a control plane without backups, or a destination that cannot be resolved, before anything is recorded.
+        _ = try backupStorage(dependency: dependency, environment: environment)
         if let running = backupOperations.values.first(where: {
             $0.state == .running && $0.kind == .create && $0.environment == environment && $0.dependency == dependency
         }) {
             throw ControlPlaneError.conflict("backup \(running.backup) of \(dependency) in \(environment) is still running")
         }
-        let spec = state.stack?.backups.first { $0.dependency == dependency }
         let id = BackupManifest.newID(at: Date())
         var started = BackupEvent(.started, backup: id, environment: environment, dependency: dependency)
         started.deployment = deployment
@@ -29,11 +44,6 @@ extension ControlPlane {
             kind: .create, backup: id, environment: environment, dependency: dependency, startedBy: actor,
             startedAt: Date())
         backupOperations[id] = operation
-        jobSink.yield(
-            .backup(
-                .create(
-                    store: storage, id: id, url: url, environment: environment, dependency: dependency, verify: spec?.verify ?? false,
-                    integrityQueries: spec?.integrityQueries ?? [], actor: actor)))
         return operation
     }
 
@@ -224,7 +234,7 @@ extension ControlPlane {
     }
 
     /// The dependency's URL in `environment`, secrets resolved: for the engine only, never shown.
-    private func resolvedBackupURL(dependency: String, environment: String) throws -> String {
+    func resolvedBackupURL(dependency: String, environment: String) throws -> String {
         guard let stack = state.stack, let planner else { throw ControlPlaneError.invalid("no stack is loaded") }
         guard stack.environment(named: environment) != nil else {
             throw ControlPlaneError.notFound(

@@ -54,6 +54,10 @@ public final class Prober: Sendable {
             return await runExec(command, environment: target.environment ?? InstanceEnvironment.minimal(), timeout: limit)
         }
         let description = Self.describe(check, target: target)
+        // Refused at once: the full attempt would say the same, at a far higher cost (see RefusalCheck).
+        if let port = Self.loopbackPort(of: check, target: target), RefusalCheck.refuses(loopbackPort: port) {
+            return .failed("connection refused to \(HTTPAddress.hostPort(target.host, port)) (\(description))", latency: elapsed())
+        }
         do {
             let outcome = try await Deadline.run(within: limit.duration) { () async throws -> String in
                 switch check {
@@ -74,6 +78,16 @@ public final class Prober: Sendable {
             return .failed("cancelled (\(description))", latency: elapsed())
         } catch {
             return .failed(ConnectionErrorText.describe(error, context: description, timeout: limit), latency: elapsed())
+        }
+    }
+
+    /// The port an HTTP or TCP check connects to when it targets the loopback address, else nil.
+    static func loopbackPort(of check: ProbeSpec.Check, target: ProbeTarget) -> Int? {
+        guard target.host == "127.0.0.1" else { return nil }
+        switch check {
+        case .http(let http): return http.port ?? target.port
+        case .tcp(let port): return port ?? target.port
+        case .exec, .postgres, .redis: return nil
         }
     }
 

@@ -41,7 +41,7 @@ public struct ProxyClient: Sendable {
         try JSONDecoder.steward.decode(TrafficTable.self, from: try await send("GET", "/v1/routes", body: nil))
     }
 
-    private func send(_ method: String, _ path: String, body: Data?) async throws -> Data {
+    func send(_ method: String, _ path: String, body: Data?) async throws -> Data {
         try await BearerExchange.send(
             httpClient, baseURL: baseURL, token: token, method: method, path: path, body: body, timeout: .seconds(10)
         ) { Failure(status: $0, message: $1) }

@@ -8,9 +8,10 @@ import Glibc
 /// The files an agent keeps for each instance, under `STATE/instances/ID/`.
 ///
 /// They are the agent's write-ahead record: `spec.json` exists exactly while the instance
-/// is wanted (written before the process starts, removed before it is stopped), and
-/// `process.json` names the running process. After a crash the agent rebuilds itself from
-/// these two files and adopts or cleans up accordingly.
+/// is wanted (durable before a start is answered: written before the process starts, or, for
+/// the first start of an id, right after it is spawned, see `Supervisor.startFirst`; removed
+/// before it is stopped), and `process.json` names the running process. After a crash the
+/// agent rebuilds itself from these two files and adopts or cleans up accordingly.
 ///
 /// Directories are 0700 and files 0600: specs and logs hold secrets. `spec.json` is
 /// additionally sealed with ``SpecCipher`` (its name is kept for continuity).
@@ -60,6 +61,9 @@ struct InstanceFiles: Sendable {
         guard let data = FileManager.default.contents(atPath: processPath(id)) else { return nil }
         return try? JSONDecoder.steward.decode(ProcessRecord.self, from: data)
     }
+
+    /// Creates the instance's directory (0700), where its log goes from the first start.
+    func makeDirectory(_ id: String) throws { try Self.makePrivateDirectory(directory(id)) }
 
     func writeSpec(_ spec: InstanceSpec) throws {
         try Self.makePrivateDirectory(directory(spec.id))

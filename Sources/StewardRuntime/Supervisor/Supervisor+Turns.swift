@@ -4,14 +4,14 @@ extension Supervisor {
     /// Why: a start that arrives while a stop of the same id is in progress must neither take over
     /// the old process (which would then never get its SIGKILL) nor be killed by the stop. Serialising
     /// per id, with each piece of work re-checking `wanted` when its turn comes, rules both out.
-    func inTurn<T>(_ id: String, _ work: () async -> T) async -> T {
+    func inTurn<T>(_ id: String, _ work: () async throws -> T) async rethrows -> T {
         if turns[id] != nil {
             await withCheckedContinuation { turns[id, default: []].append($0) }
         } else {
             turns[id] = []
         }
         defer { passTurn(id) }
-        return await work()
+        return try await work()
     }
 
     /// Hands the turn to the next waiting work, in arrival order, or frees it.

@@ -22,7 +22,8 @@ import Glibc
 /// finishes with its process (SIGKILL included) before a later start of the same id runs,
 /// and never touches the process that start creates.
 ///
-/// It is crash-safe by construction: `spec.json` is written before a process starts and
+/// It is crash-safe by construction: `spec.json` is durable before a start is answered
+/// (written before the process starts, or right after a first start, see `startFirst`) and
 /// removed before it is stopped, `process.json` names the process (pid, start time, boot),
 /// and every instance carries the agent's marker in its environment. ``recover()`` uses the
 /// three to adopt what still runs, restart what is wanted but gone, and kill everything
@@ -48,7 +49,9 @@ public actor Supervisor {
     let events: AsyncStream<SupervisorEvent>
     let eventSink: AsyncStream<SupervisorEvent>.Continuation
     /// While an instance has not yet passed readiness, it is probed this often at first …
-    let startupProbeMinimum: Duration = .milliseconds(2)
+    /// (A millisecond: a fast instance is noticed within about one, and the cadence slows down
+    /// within a few hundredths of a second, see `startupDelay`.)
+    let startupProbeMinimum: Duration = .milliseconds(1)
     /// … and then every tenth of its age, until that reaches the probe's interval.
     let startupProbeAgeDivisor = 10
     let logRotationInterval: Duration = .seconds(2)
@@ -110,6 +113,9 @@ public actor Supervisor {
     /// - Throws: when the spec cannot be recorded.
     @discardableResult
     public func ensureRunning(_ spec: InstanceSpec) async throws -> InstanceStatus {
+        if wanted[spec.id] == nil, instances[spec.id] == nil, turns[spec.id] == nil {
+            return try await startFirst(spec)  // the usual case: spawns, then records (see there why that is safe)
+        }
         if wanted[spec.id] != spec {
             try files.writeSpec(spec)  // write ahead: wanted before started
             wanted[spec.id] = spec

@@ -62,7 +62,11 @@ extension EventLog {
     /// - Throws: ``StoreError``.
     public func user(named name: String) throws -> UserRecord? {
         try perform {
-            try writer.read { try UserRecord.filter(UserRecord.Columns.name == name).fetchOne($0) }
+            try writer.read { db in
+                // Cached: every authenticated request looks its user up (see token(withHash:)).
+                let statement = try db.cachedStatement(sql: "SELECT * FROM users WHERE name = ?")
+                return try UserRecord.fetchOne(statement, arguments: [name])
+            }
         }
     }
 

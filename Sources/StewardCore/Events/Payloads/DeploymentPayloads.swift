@@ -6,11 +6,17 @@ import Foundation
 /// "release":N, "previousRelease":N?, "oldInstances":[…], "newInstances":[…], "batchSize":N,
 /// "readinessTimeoutMs":N, "requestedBy":WHO, "createdAt":DATE}`. Inside a checkpoint the same
 /// object is written without `v`.
+///
+/// JSON (v2): v1 plus `"rollout":{…}` (see ``Rollout``) for a blue/green or canary deployment. A
+/// rolling deployment is still written as v1, so older readers refuse only the logs they would misread.
 struct DeploymentPlanPayload: Codable {
     enum CodingKeys: String, CodingKey {
         case v, deployment, kind, service, environment, release, previousRelease, oldInstances, newInstances,
-            batchSize, readinessTimeoutMs, requestedBy, createdAt
+            batchSize, readinessTimeoutMs, requestedBy, createdAt, rollout
     }
+
+    /// The version a deployment's plan is written in: 2 only when it has a rollout.
+    static func version(of deployment: Deployment) -> Int { deployment.rollout == nil ? 1 : 2 }
 
     var deployment: Deployment
     var standalone: Bool
@@ -38,6 +44,7 @@ struct DeploymentPlanPayload: Codable {
             newInstances: try container.decode([String].self, forKey: .newInstances),
             batchSize: try container.decode(Int.self, forKey: .batchSize),
             readinessTimeout: .milliseconds(try container.decode(Int64.self, forKey: .readinessTimeoutMs)),
+            rollout: try container.decodeIfPresent(Rollout.self, forKey: .rollout),
             requestedBy: try container.decode(String.self, forKey: .requestedBy),
             createdAt: try container.decodeDate(forKey: .createdAt))
         standalone = container.contains(.v)
@@ -45,7 +52,7 @@ struct DeploymentPlanPayload: Codable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        if standalone { try container.encode(EventFormat.written, forKey: .v) }
+        if standalone { try container.encode(Self.version(of: deployment), forKey: .v) }
         try container.encode(deployment.id, forKey: .deployment)
         try container.encode(deployment.kind.rawValue, forKey: .kind)
         try container.encode(deployment.target.service, forKey: .service)
@@ -58,16 +65,18 @@ struct DeploymentPlanPayload: Codable {
         try container.encode(deployment.readinessTimeout.milliseconds, forKey: .readinessTimeoutMs)
         try container.encode(deployment.requestedBy, forKey: .requestedBy)
         try container.encodeDate(deployment.createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(deployment.rollout, forKey: .rollout)
     }
 }
 
 /// The log shape of ``Deployment/Progress``: the `result` of every deployment step.
 ///
 /// JSON: `{"phase":P, "batch":N, "ready":[…], "stopped":[…], "retired":[…], "deadline":DATE?,
-/// "reason":TEXT?, "startedAt":DATE?, "finishedAt":DATE?}`; sets are written sorted.
+/// "reason":TEXT?, "startedAt":DATE?, "finishedAt":DATE?}`; sets are written sorted. A rollout's
+/// progress adds `"step":N, "weight":N, "wakeAt":DATE?` (left out while all three are unset).
 struct DeploymentProgressPayload: Codable {
     enum CodingKeys: String, CodingKey {
-        case phase, batch, ready, stopped, retired, deadline, reason, startedAt, finishedAt
+        case phase, batch, ready, stopped, retired, deadline, reason, startedAt, finishedAt, step, weight, wakeAt
     }
 
     var progress: Deployment.Progress
@@ -89,7 +98,10 @@ struct DeploymentProgressPayload: Codable {
             deadline: try container.decodeDateIfPresent(forKey: .deadline),
             reason: try container.decodeIfPresent(String.self, forKey: .reason),
             startedAt: try container.decodeDateIfPresent(forKey: .startedAt),
-            finishedAt: try container.decodeDateIfPresent(forKey: .finishedAt))
+            finishedAt: try container.decodeDateIfPresent(forKey: .finishedAt),
+            step: try container.decodeIfPresent(Int.self, forKey: .step) ?? 0,
+            weight: try container.decodeIfPresent(Int.self, forKey: .weight) ?? 0,
+            wakeAt: try container.decodeDateIfPresent(forKey: .wakeAt))
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -103,23 +115,31 @@ struct DeploymentProgressPayload: Codable {
         try container.encodeIfPresent(progress.reason, forKey: .reason)
         try container.encodeDateIfPresent(progress.startedAt, forKey: .startedAt)
         try container.encodeDateIfPresent(progress.finishedAt, forKey: .finishedAt)
+        if progress.step != 0 || progress.weight != 0 || progress.wakeAt != nil {
+            try container.encode(progress.step, forKey: .step)
+            try container.encode(progress.weight, forKey: .weight)
+            try container.encodeDateIfPresent(progress.wakeAt, forKey: .wakeAt)
+        }
     }
 }
 
 /// The log shape of one deployment step: `deployment.started`, `.instance-ready`, `.instance-failed`,
-/// `.instance-stopped`, `.deadline-passed`, `.aborted`; subject `deployment/ID`.
+/// `.instance-stopped`, `.deadline-passed`, `.aborted`, and for rollouts `.promoted`, `.woke`,
+/// `.smoke-passed`, `.smoke-failed`, `.analysis-passed`, `.rule-failed`; subject `deployment/ID`.
 ///
-/// JSON (v1): `{"v":1, "deployment":ID, "at":DATE, "instance":ID?, "reason":TEXT?, "result":{progress}}`.
-/// `instance` is present for the instance steps, `reason` for `instance-failed` and `aborted`.
+/// JSON (v1): `{"v":1, "deployment":ID, "at":DATE, "instance":ID?, "reason":TEXT?, "by":WHO?, "result":{progress}}`.
+/// `instance` is present for the instance steps, `reason` for `instance-failed`, `aborted`,
+/// `smoke-failed` and `rule-failed`, `by` for `promoted`.
 struct DeploymentStepPayload: Codable {
     enum CodingKeys: String, CodingKey {
-        case v, deployment, at, instance, reason, result
+        case v, deployment, at, instance, reason, by, result
     }
 
     var deployment: Int
     var at: Date
     var instance: String?
     var reason: String?
+    var by: String?
     var result: Deployment.Progress
 
     init(id: Int, input: Deployment.Input, result: Deployment.Progress) {
@@ -127,12 +147,13 @@ struct DeploymentStepPayload: Codable {
         at = input.at
         self.result = result
         switch input {
-        case .start, .deadlinePassed: break
+        case .start, .deadlinePassed, .wake, .smokePassed, .analysisPassed: break
         case .instanceReady(let id, _), .instanceStopped(let id, _): instance = id
         case .instanceFailed(let id, let reason, _):
             instance = id
             self.reason = reason
-        case .abort(let reason, _): self.reason = reason
+        case .abort(let reason, _), .smokeFailed(let reason, _), .ruleFailed(let reason, _): self.reason = reason
+        case .promote(let who, _): by = who
         }
     }
 
@@ -153,6 +174,12 @@ struct DeploymentStepPayload: Codable {
         case "instance-stopped": return .instanceStopped(try need(instance, "instance"), at: at)
         case "deadline-passed": return .deadlinePassed(at: at)
         case "aborted": return .abort(reason: try need(reason, "reason"), at: at)
+        case "promoted": return .promote(by: try need(by, "by"), at: at)
+        case "woke": return .wake(at: at)
+        case "smoke-passed": return .smokePassed(at: at)
+        case "smoke-failed": return .smokeFailed(reason: try need(reason, "reason"), at: at)
+        case "analysis-passed": return .analysisPassed(at: at)
+        case "rule-failed": return .ruleFailed(reason: try need(reason, "reason"), at: at)
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown deployment step '\(name)'"))
         }
@@ -164,6 +191,7 @@ struct DeploymentStepPayload: Codable {
         at = try container.decodeDate(forKey: .at)
         instance = try container.decodeIfPresent(String.self, forKey: .instance)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        by = try container.decodeIfPresent(String.self, forKey: .by)
         result = try container.decode(DeploymentProgressPayload.self, forKey: .result).progress
     }
 
@@ -174,6 +202,7 @@ struct DeploymentStepPayload: Codable {
         try container.encodeDate(at, forKey: .at)
         try container.encodeIfPresent(instance, forKey: .instance)
         try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(by, forKey: .by)
         try container.encode(DeploymentProgressPayload(result), forKey: .result)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The documented log shape of stack-model values embedded in payloads (the `spec` fields).
 ///
@@ -12,10 +13,21 @@ import Foundation
 /// Durations are strings such as `30s`; keys are sorted.
 enum SpecJSON {
     /// The log shape of a model value.
-    static func encode(_ value: some Encodable) throws -> JSONValue {
-        let tree = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder.steward.encode(value))
-        return toLog(tree, key: nil)
+    ///
+    /// The shape of the value converted last is kept: each deployment records its release with the
+    /// service's definition, which rarely changes between deployments, and the conversion (encode,
+    /// parse, rewrite) is the costliest part of recording one. The result depends on the value
+    /// alone, so reusing it changes no byte of the log.
+    static func encode<Value: Encodable & Equatable & Sendable>(_ value: Value) throws -> JSONValue {
+        if let last = lastEncoded.withLock({ $0 }), let lastValue = last.value as? Value, lastValue == value {
+            return last.tree
+        }
+        let tree = toLog(try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder.steward.encode(value)), key: nil)
+        lastEncoded.withLock { $0 = (value, tree) }
+        return tree
     }
+
+    private static let lastEncoded = Mutex<(value: any Sendable, tree: JSONValue)?>(nil)
 
     /// A model value from its log shape.
     static func decode<Value: Decodable>(_ type: Value.Type, from tree: JSONValue) throws -> Value {

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import StewardBackup
+import StewardCore
+
+extension ControlPlane {
+    /// Runs one migration job outside the actor; every outcome is recorded and the operation updated.
+    ///
+    /// Under the database's migration lock: plan; where the environment says so, take a backup
+    /// and verify it (a failed backup stops the run before anything changed); record
+    /// `migration.started`; apply or revert each migration in its own transaction, recording each;
+    /// after an up, run the integrity queries and record `migration.validated`.
+    nonisolated func executeMigration(_ job: MigrationJob) async {
+        var mask = SecretMask()
+        mask.hidePassword(ofURL: job.url)
+        let runner = MigrationRunner(logger: logger)
+        let request = MigrationRunner.Request(direction: job.direction, target: job.target, actor: job.actor)
+        let steps: [MigrationRunner.Step]
+        do {
+            steps = try await runner.run(
+                request, url: job.url, directory: job.directory,
+                beforeRunning: { plan in
+                    var backup: String?
+                    if job.backupFirst { backup = try await self.backUpBeforeMigrating(job, plan: plan) }
+                    try await self.migrationStarted(job, plan: plan, backup: backup)
+                },
+                onStep: { step in await self.migrationStepped(job, step) })
+        } catch {
+            await migrationFailed(job, error: MigrationError(error.kind, mask.apply(error.message), version: error.version, name: error.name))
+            return
+        }
+        guard !steps.isEmpty else {
+            await finishMigration(job, stage: "nothing to \(job.direction == .up ? "apply" : "revert")", error: nil)
+            return
+        }
+        guard job.direction == .up, !job.integrityQueries.isEmpty else {
+            await finishMigration(job, stage: "done", error: nil)
+            return
+        }
+        await noteMigration(job, stage: "validating")
+        var failures: [String]
+        do {
+            failures = try await runner.validate(url: job.url, queries: job.integrityQueries)
+        } catch {
+            failures = [mask.apply("the integrity queries could not run: \(error.message)")]
+        }
+        await migrationValidated(job, failures: failures.map { mask.apply($0) })
+    }
+
+    /// Takes and verifies a backup of the database through the backup engine, under the migration lock.
+    /// - Returns: the verified backup's id.
+    /// - Throws: ``MigrationError`` (nothing ran) when it could not be taken or did not pass.
+    private nonisolated func backUpBeforeMigrating(_ job: MigrationJob, plan: [MigrationScript]) async throws -> String {
+        await noteMigration(job, stage: "backing up", planned: plan.map(\.version))
+        let operation: BackupOperation
+        let engine: BackupEngine
+        do {
+            operation = try await beginBackup(
+                dependency: job.dependency, environment: job.environment, deployment: nil, actor: job.actor)
+            engine = BackupEngine(
+                store: try await backupStorage(dependency: job.dependency, environment: job.environment), logger: logger)
+        } catch {
+            throw MigrationError(.refused, "the backup before migrating could not start: \(error); nothing ran")
+        }
+        await noteMigration(job, stage: "backing up", backup: operation.backup)
+        await takeBackup(
+            engine, id: operation.backup, url: job.url, environment: job.environment, dependency: job.dependency,
+            verify: true, queries: job.integrityQueries, actor: job.actor)
+        let outcome = await backupOperations[operation.backup]
+        guard outcome?.state == .succeeded else {
+            throw MigrationError(
+                .refused,
+                "the backup before migrating (\(operation.backup)) failed: \(outcome?.error ?? "no reason given"); nothing ran")
+        }
+        return operation.backup
+    }
+
+    private func migrationStarted(_ job: MigrationJob, plan: [MigrationScript], backup: String?) throws {
+        var event = MigrationEvent(
+            .started, run: job.run, environment: job.environment, dependency: job.dependency, direction: job.direction)
+        event.versions = plan.map(\.version)
+        event.target = job.target
+        event.backup = backup
+        // Written ahead of the first migration: if it cannot be recorded, nothing runs.
+        try record([.migration(event)], actor: job.actor)
+        migrationOperations[job.key]?.planned = plan.map(\.version)
+        migrationOperations[job.key]?.backup = backup
+        migrationOperations[job.key]?.stage = "\(job.direction == .up ? "applying" : "reverting") \(plan[0].label)"
+    }
+
+    private func migrationStepped(_ job: MigrationJob, _ step: MigrationRunner.Step) {
+        var event = MigrationEvent(
+            job.direction == .up ? .applied : .reverted, run: job.run, environment: job.environment,
+            dependency: job.dependency, direction: job.direction)
+        event.version = step.script.version
+        event.name = step.script.name
+        if job.direction == .up { event.sha256 = step.script.sha256 }
+        event.durationSeconds = step.durationSeconds
+        event.backup = migrationOperations[job.key]?.backup
+        recordMigration(event, actor: job.actor)
+        guard var operation = migrationOperations[job.key] else { return }
+        operation.done.append(step.script.version)
+        let next = operation.planned?.dropFirst(operation.done.count).first.flatMap { job.directory.catalog.migration($0) }
+        if let next { operation.stage = "\(job.direction == .up ? "applying" : "reverting") \(next.label)" }
+        migrationOperations[job.key] = operation
+    }
+
+    private func migrationFailed(_ job: MigrationJob, error: MigrationError) {
+        var event = MigrationEvent(
+            .failed, run: job.run, environment: job.environment, dependency: job.dependency, direction: job.direction)
+        event.version = error.version
+        event.name = error.name
+        event.error = error.message
+        event.backup = migrationOperations[job.key]?.backup
+        recordMigration(event, actor: job.actor)
+        finishMigration(job, stage: error.kind == .failed ? "rolled back" : "refused", error: error.message)
+    }
+
+    private func migrationValidated(_ job: MigrationJob, failures: [String]) {
+        var event = MigrationEvent(
+            .validated, run: job.run, environment: job.environment, dependency: job.dependency, direction: job.direction)
+        event.passed = failures.isEmpty
+        event.failures = failures
+        event.backup = migrationOperations[job.key]?.backup
+        recordMigration(event, actor: job.actor)
+        migrationOperations[job.key]?.validationFailures = failures
+        finishMigration(
+            job, stage: failures.isEmpty ? "done, validated" : "applied, validation failed",
+            error: failures.isEmpty
+                ? nil : "applied, but the integrity queries did not hold: " + failures.joined(separator: "; "))
+    }
+
+    private func noteMigration(_ job: MigrationJob, stage: String, planned: [Int]? = nil, backup: String? = nil) {
+        guard var operation = migrationOperations[job.key], operation.run == job.run else { return }
+        operation.stage = stage
+        if let planned { operation.planned = planned }
+        if let backup { operation.backup = backup }
+        migrationOperations[job.key] = operation
+    }
+
+    private func finishMigration(_ job: MigrationJob, stage: String, error: String?) {
+        guard var operation = migrationOperations[job.key], operation.run == job.run else { return }
+        operation.stage = stage
+        operation.state = error == nil ? .succeeded : .failed
+        operation.error = error
+        operation.finishedAt = Date()
+        migrationOperations[job.key] = operation
+    }
+
+    private func recordMigration(_ event: MigrationEvent, actor: String) {
+        do {
+            try record([.migration(event)], actor: actor)
+        } catch {
+            logger.error("cannot record \(event.type) of run \(event.run): \(error)")
+        }
+    }
+}
