@@ -121,8 +121,11 @@ let package = Package(
                 "StewardRuntime",
                 "CStewardSpawn",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // S3-compatible storage for backups and bucket mirrors (SigV4 over plain HTTP requests).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

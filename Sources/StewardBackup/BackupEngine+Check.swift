@@ -2,10 +2,14 @@ import Foundation
 import PostgresNIO
 
 extension BackupEngine {
-    /// The checksum of the artifact against its manifest: a flipped byte fails here, before anything is restored.
-    func checksumFailures(_ manifest: BackupManifest) -> (failures: [String], checks: [String]) {
+    /// The artifact as a local file (downloaded into `scratch` from a bucket), checked against its
+    /// manifest: a flipped byte fails here, before anything is restored.
+    /// - Returns: the file's path when it could be had, and the failures and checks of the comparison.
+    func fetchAndCheck(_ manifest: BackupManifest, scratch: PrivateDirectory) async
+        -> (path: String?, failures: [String], checks: [String])
+    {
         do {
-            let actual = try store.checksum(manifest.id)
+            let actual = try await store.fetchArtifact(manifest.id, scratch: scratch.path)
             var failures = [String]()
             if actual.size != manifest.sizeBytes {
                 failures.append("the artifact has \(actual.size) bytes, the manifest says \(manifest.sizeBytes)")
@@ -13,9 +17,12 @@ extension BackupEngine {
             if actual.sha256 != manifest.sha256 {
                 failures.append("the artifact's sha256 is \(actual.sha256), the manifest says \(manifest.sha256)")
             }
-            return (failures, failures.isEmpty ? ["sha256 \(manifest.sha256) and size \(manifest.sizeBytes) match"] : [])
+            return (
+                actual.path, failures,
+                failures.isEmpty ? ["sha256 \(manifest.sha256) and size \(manifest.sizeBytes) match"] : []
+            )
         } catch {
-            return (["\(error)"], [])
+            return (nil, ["\(error)"], [])
         }
     }
 
@@ -23,7 +30,8 @@ extension BackupEngine {
     /// row counts equal to the manifest's, every integrity query returning zero rows.
     /// The database is created here and left in place; the caller drops or keeps it.
     func restoreAndCheck(
-        _ manifest: BackupManifest, server: PostgresTarget, database: String, integrityQueries: [String]
+        _ manifest: BackupManifest, artifact: String, server: PostgresTarget, database: String,
+        integrityQueries: [String]
     ) async throws -> (failures: [String], checks: [String]) {
         let directory = try PrivateDirectory()
         defer { directory.remove() }
@@ -36,7 +44,7 @@ extension BackupEngine {
         let (status, output) = try await tools.run(
             "pg_restore",
             ["--no-owner", "--exit-on-error", "--dbname", database] + server.clientArguments
-                + [store.artifactPath(manifest.id)],
+                + [artifact],
             environment: try tools.environment(for: server, in: directory), directory: directory)
         guard status == 0 else { return (["pg_restore exited with \(status): \(output)"], []) }
 

@@ -4,7 +4,8 @@ import Logging
 extension BackupEngine {
     /// Restores a backup into the database named by `targetURL`, beside it first and then by renaming.
     ///
-    /// 1. The checksum is recomputed; a mismatch refuses the restore.
+    /// 1. The checksum is recomputed (a bucket's artifact is first downloaded into a 0600 file of a
+    ///    private directory); a mismatch refuses the restore.
     /// 2. A target that holds any table is refused unless `options.force`.
     /// 3. The artifact is restored into a new database `NAME_restore_ID` and checked (row counts,
     ///    integrity queries). On any failure that copy is dropped and the target is untouched.
@@ -18,7 +19,7 @@ extension BackupEngine {
     public func restore(_ id: String, into targetURL: String, options: RestoreOptions = RestoreOptions()) async throws
         -> RestoreOutcome
     {
-        let manifest = try store.manifest(id)
+        let manifest = try await store.manifest(id)
         let target = try PostgresTarget(url: targetURL)
         let server = target.with(database: options.maintenanceDatabase)
         guard target.database != options.maintenanceDatabase else {
@@ -28,8 +29,11 @@ extension BackupEngine {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let (checksumFailures, checksumChecks) = checksumFailures(manifest)
-        guard checksumFailures.isEmpty else {
+        // A bucket's artifact is downloaded (0600, private directory) and checked before anything else.
+        let scratchFiles = try PrivateDirectory()
+        defer { scratchFiles.remove() }
+        let (artifact, checksumFailures, checksumChecks) = await fetchAndCheck(manifest, scratch: scratchFiles)
+        guard checksumFailures.isEmpty, let artifact else {
             throw BackupError(.corrupt, "backup \(id) is corrupt: \(checksumFailures.joined(separator: "; "))")
         }
         let exists = try await BackupSQL.with(server, logger: logger) { try await $0.databaseExists(target.database) }
@@ -47,7 +51,7 @@ extension BackupEngine {
 
         do {
             let (failures, checks) = try await restoreAndCheck(
-                manifest, server: server, database: beside, integrityQueries: options.integrityQueries)
+                manifest, artifact: artifact, server: server, database: beside, integrityQueries: options.integrityQueries)
             guard failures.isEmpty else {
                 throw BackupError(
                     .verificationFailed,

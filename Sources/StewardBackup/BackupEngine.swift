@@ -6,7 +6,8 @@ import StewardCore
 import Glibc
 #endif
 
-/// Creates, verifies, restores and prunes logical PostgreSQL backups in one ``BackupStore``.
+/// Creates, verifies, restores and prunes logical PostgreSQL backups in one ``BackupStorage``:
+/// a folder (``BackupStore``) or a bucket (``S3BackupStore``).
 ///
 /// Each call is independent and safe to run while the application writes: create reads a
 /// snapshot, verify works in a scratch database, restore builds the new database beside the old
@@ -14,13 +15,13 @@ import Glibc
 /// (`backup.created`, `backup.verified`, `backup.restored`, `backup.pruned`), after each call returns.
 public struct BackupEngine: Sendable {
     /// Where artifacts and manifests are kept.
-    public var store: BackupStore
+    public var store: any BackupStorage
     /// `pg_dump` / `pg_restore` and their time limit.
     public var tools: PostgresClientTools
     /// Progress lines; URLs in them never carry a password.
     public var logger: Logger
 
-    public init(store: BackupStore, tools: PostgresClientTools = PostgresClientTools(), logger: Logger) {
+    public init(store: any BackupStorage, tools: PostgresClientTools = PostgresClientTools(), logger: Logger) {
         self.store = store
         self.tools = tools
         self.logger = logger
@@ -61,13 +62,14 @@ public struct BackupEngine: Sendable {
         let started = clock.now
         let createdAt = Date()
         let id = request.id ?? BackupManifest.newID(at: createdAt)
-        guard BackupManifest.isValidID(id), !FileManager.default.fileExists(atPath: store.manifestPath(id)) else {
+        guard BackupManifest.isValidID(id), try await !store.hasManifest(id) else {
             throw BackupError(.invalid, "not a fresh backup id: \(id)")
         }
         let directory = try PrivateDirectory()
         defer { directory.remove() }
-        let partial = store.artifactPath(id) + ".partial"
-        logger.info("backup started", metadata: ["backup": "\(id)", "source": "\(target.redacted)"])
+        let partial = store.stagingPath(for: id, scratch: directory.path)
+        logger.info(
+            "backup started", metadata: ["backup": "\(id)", "source": "\(target.redacted)", "store": "\(store.location)"])
 
         let (version, tables, written) = try await BackupSQL.with(
             target, logger: logger, closeAfter: tools.timeout + .seconds(300)
@@ -89,17 +91,13 @@ public struct BackupEngine: Sendable {
             // another round trip to a server that may have ended the session meanwhile.
             return (version, tables, written)
         }
-        guard rename(partial, store.artifactPath(id)) == 0 else {
-            unlink(partial)
-            throw BackupError(.failed, "cannot move the artifact into place: \(String(cString: strerror(errno)))")
-        }
-        try FileDescriptorIO.fsyncDirectory(store.directory)
+        try await store.commitArtifact(id, staged: partial, sha256: written.sha256)
         let manifest = BackupManifest(
             id: id, createdAt: createdAt, environment: request.environment, dependency: request.dependency,
             database: target.database, source: target.redacted, serverVersion: version, artifact: "\(id).dump",
             sizeBytes: written.size, sha256: written.sha256, durationSeconds: Self.seconds(clock.now - started),
             tables: tables, countsInDumpSnapshot: true, deployment: request.deployment)
-        try store.write(manifest)
+        try await store.save(manifest)
         logger.info(
             "backup created",
             metadata: ["backup": "\(id)", "bytes": "\(written.size)", "sha256": "\(written.sha256)"])
@@ -108,10 +106,10 @@ public struct BackupEngine: Sendable {
 
     /// Applies retention decisions: deletes every backup decided `keep: false`.
     /// - Returns: the ids deleted, for one `backup.pruned` event each (with the decision's reasons).
-    public func prune(_ decisions: [RetentionDecision]) throws -> [String] {
+    public func prune(_ decisions: [RetentionDecision]) async throws -> [String] {
         var deleted = [String]()
         for decision in decisions where !decision.keep {
-            try store.delete(decision.backup.id)
+            try await store.delete(decision.backup.id)
             deleted.append(decision.backup.id)
             logger.info(
                 "backup pruned",

@@ -1,5 +1,6 @@
 import Logging
 import Foundation
+import StewardBackup
 import StewardCore
 import StewardRuntime
 
@@ -173,7 +174,13 @@ extension ControlPlane {
             switch dependency.kind {
             case .postgres: return (dependency.name, .postgres(url: url), ProbeTarget())
             case .redis: return (dependency.name, .redis(url: url), ProbeTarget())
-            case .http, .s3:
+            case .s3:
+                // The secret in an s3 URL is written as it is (AWS secrets hold '/' and '+'): parse it as S3 does.
+                guard let connection = try? S3Connection.parse(dependencyURL: url, fallback: S3Credentials(accessKeyID: "-", secretAccessKey: "-")).connection
+                else { return nil }
+                let port = connection.port ?? (connection.scheme == "https" ? 443 : 80)
+                return (dependency.name, .tcp(port: port), ProbeTarget(host: connection.host, port: port))
+            case .http:
                 guard let components = URLComponents(string: url), let host = components.host else { return nil }
                 let port = components.port ?? (components.scheme == "https" ? 443 : 80)
                 return (dependency.name, .tcp(port: port), ProbeTarget(host: host, port: port))

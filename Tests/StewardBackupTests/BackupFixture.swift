@@ -11,6 +11,8 @@ struct BackupFixture: Sendable {
     let postgres: PostgresServer
     let password: String
     let storeDirectory: TemporaryDirectory
+    /// The folder store the engine keeps its backups in.
+    let store: BackupStore
     let engine: BackupEngine
     static let logger = Logger(label: "steward.backup.tests")
 
@@ -25,9 +27,10 @@ struct BackupFixture: Sendable {
         let password = "pw:\\\(UUID().uuidString)@x"
         let postgres = try await PostgresServer.start(password: password)
         let store = try TemporaryDirectory(prefix: "steward-backup-store")
-        let engine = BackupEngine(
-            store: try BackupStore(directory: store.path + "/backups"), logger: logger)
-        let fixture = BackupFixture(postgres: postgres, password: password, storeDirectory: store, engine: engine)
+        let backups = try BackupStore(directory: store.path + "/backups")
+        let engine = BackupEngine(store: backups, logger: logger)
+        let fixture = BackupFixture(
+            postgres: postgres, password: password, storeDirectory: store, store: backups, engine: engine)
         try await fixture.execute("CREATE DATABASE shop")
         try await fixture.execute(
             """

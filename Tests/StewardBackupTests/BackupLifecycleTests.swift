@@ -55,11 +55,11 @@ import Testing
         let newest = try await fixture.engine.create(request)
 
         let decisions = BackupRetention.decide(
-            try fixture.engine.store.retained(), policies: ["production": RetentionSpec(keepLast: 1)],
+            try fixture.store.retained(), policies: ["production": RetentionSpec(keepLast: 1)],
             now: newest.createdAt)
-        #expect(try fixture.engine.prune(decisions) == [middle.id])
-        #expect(try fixture.engine.store.manifests().map(\.id) == [verified.id, newest.id])
-        let files = try FileManager.default.contentsOfDirectory(atPath: fixture.engine.store.directory)
+        #expect(try await fixture.engine.prune(decisions) == [middle.id])
+        #expect(try fixture.store.manifests().map(\.id) == [verified.id, newest.id])
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixture.store.directory)
         #expect(!files.contains { $0.hasPrefix(middle.id) })
     }
 }

@@ -35,7 +35,7 @@ import Testing
         #expect(verification.passed, "\(verification.failures)")
         #expect(verification.checks.contains("integrity query 2 returned no rows"))
         #expect(!(try await fixture.databases()).contains(verification.database), "the scratch database is dropped")
-        #expect(try fixture.engine.store.retained().map(\.verified) == [true])
+        #expect(try fixture.store.retained().map(\.verified) == [true])
 
         let fresh = try await fixture.engine.restore(manifest.id, into: fixture.url("shop_copy"))
         #expect(fresh.previousDatabase == nil)
@@ -104,7 +104,7 @@ import Testing
         #expect(observed.containing(fixture.password).isEmpty)
 
         _ = try await fixture.engine.verify(manifest.id, serverURL: fixture.url())
-        let store = fixture.engine.store.directory
+        let store = fixture.store.directory
         #expect(try permissions(store) == 0o700)
         let files = try FileManager.default.contentsOfDirectory(atPath: store)
         #expect(Set(files) == ["\(manifest.id).dump", "\(manifest.id).json", "\(manifest.id).verification.json"])

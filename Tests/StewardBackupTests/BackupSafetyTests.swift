@@ -12,7 +12,7 @@ import Testing
         let fixture = try await BackupFixture.start()
         defer { fixture.stop() }
         let manifest = try await fixture.engine.create(.init(url: fixture.url("shop"), environment: "staging", dependency: "db"))
-        let path = fixture.engine.store.artifactPath(manifest.id)
+        let path = fixture.store.artifactPath(manifest.id)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: path))
@@ -23,7 +23,7 @@ import Testing
         #expect(result.failures.count == 1)
         #expect(result.failures.first?.contains("sha256") == true)
         #expect(try await fixture.databases() == databases, "nothing was restored")
-        #expect(try fixture.engine.store.retained().map(\.verified) == [false])
+        #expect(try fixture.store.retained().map(\.verified) == [false])
 
         let error = await #expect(throws: BackupError.self) {
             try await fixture.engine.restore(manifest.id, into: fixture.url("shop_copy"))
@@ -62,7 +62,7 @@ import Testing
         let before = try await fixture.counts("shop")
         let databases = try await fixture.databases()
 
-        let path = fixture.engine.store.artifactPath(manifest.id)
+        let path = fixture.store.artifactPath(manifest.id)
         let truncated = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(Int(manifest.sizeBytes) * 2 / 3)
         try truncated.write(to: URL(fileURLWithPath: path))
         try rewriteChecksum(fixture, manifest)
@@ -120,11 +120,11 @@ import Testing
 
     /// Rewrites the manifest's size and sha256 to match the (tampered) artifact, as an attacker or a bug might.
     private func rewriteChecksum(_ fixture: BackupFixture, _ manifest: BackupManifest) throws {
-        let path = fixture.engine.store.artifactPath(manifest.id)
+        let path = fixture.store.artifactPath(manifest.id)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         var tampered = manifest
         tampered.sizeBytes = Int64(data.count)
         tampered.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        try JSONEncoder.steward.encode(tampered).write(to: URL(fileURLWithPath: fixture.engine.store.manifestPath(manifest.id)))
+        try JSONEncoder.steward.encode(tampered).write(to: URL(fileURLWithPath: fixture.store.manifestPath(manifest.id)))
     }
 }

@@ -162,8 +162,8 @@ extension EnforcedKeysTests {
             == ["services.api.deploy.rollback"], "\(warned)")
     }
 
-    /// Backups run from the control plane (create, verify with integrity queries, prune by retention):
-    /// those keys are enforced; a schedule, a destination and backups before deploys are not yet.
+    /// Backups run from the control plane (create into the destination, verify with integrity
+    /// queries, prune by retention): those keys are enforced; a schedule and backups before deploys are not yet.
     @Test func backupKeysThatRunAreEnforced() throws {
         let text = """
             version: 1
@@ -187,10 +187,10 @@ extension EnforcedKeysTests {
                 beforeDeploy: true
             """
         let warned = Set(Self.analyze(text).warnings.map(\.keyPath))
-        for key in ["schedule", "destination", "beforeDeploy"] {
+        for key in ["schedule", "beforeDeploy"] {
             #expect(warned.contains { $0.hasPrefix("backups") && $0.hasSuffix(key) }, "\(key) is not enforced: \(warned)")
         }
-        for key in ["dependency", "retention", "verify", "integrityQueries", "keepLast"] {
+        for key in ["dependency", "retention", "verify", "integrityQueries", "keepLast", "destination"] {
             #expect(!warned.contains { $0.hasSuffix(key) }, "\(key) is enforced: \(warned)")
         }
         #expect(!warned.contains("backups"))

@@ -371,3 +371,26 @@ import Testing
         }
     }
 }
+
+extension StackFileErrorTests {
+    /// A backup destination naming a bucket S3 would refuse is reported where it is written.
+    @Test func badBucketInABackupDestination() {
+        let text = """
+            stack: shop
+            dependencies:
+              db:
+                url: postgres://app@127.0.0.1:5432/app
+            services:
+              api:
+                command: /bin/true
+            backups:
+              - dependency: db
+                destination: s3://Shop_Backups/db
+            """
+        let errors = Self.errors(text)
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("steward.yaml:10:18: ") == true, "\(errors)")
+        #expect(errors.first?.contains("'Shop_Backups' is not a bucket name") == true, "\(errors)")
+        #expect(errors.first?.contains("a folder path or s3://BUCKET/PREFIX") == true, "\(errors)")
+    }
+}

@@ -45,11 +45,12 @@ extension StackFile {
             // Environments override instance counts and variables; `steward backup prune` applies their
             // retention; `steward migrate` takes a verified backup first where `backupBeforeMigrate` says so.
             .environment: ["instances", "env", "backupRetention", "backupBeforeMigrate"],
-            // `steward backup create` takes the backup (then verifies it with its integrity queries when
-            // `verify`), `steward backup prune` applies its retention. Not enforced: `schedule` and
-            // `timeZone` (nothing runs on a schedule yet), `destination` (backups are kept in
-            // DATA/backups; no folder or S3 elsewhere), `beforeDeploy` (deployments take none yet).
-            .backup: ["dependency", "verify", "integrityQueries", "retention"],
+            // `steward backup create` takes the backup into its `destination` (a folder, or an
+            // s3:// bucket prefix reached through the s3 dependency naming the bucket) and verifies
+            // it with its integrity queries when `verify`; `steward backup prune` applies its
+            // retention. Not enforced: `schedule` and `timeZone` (nothing runs on a schedule yet),
+            // `beforeDeploy` (deployments take none yet).
+            .backup: ["dependency", "verify", "integrityQueries", "retention", "destination"],
             .retention: Set(Schema.retention),
         ]
 

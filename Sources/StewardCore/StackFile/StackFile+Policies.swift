@@ -111,13 +111,37 @@ extension StackFile.Compiler {
                 }
             }
             if let field = r.field("timeZone"), let zone = timeZone(field) { spec.timeZone = zone }
-            if let destination = r.nonEmptyString("destination") { spec.destination = destination }
+            if let field = r.field("destination"), let destination = self.destination(field) {
+                spec.destination = destination
+            }
             spec.retention = r.field("retention").flatMap { retention($0, context: "retention of \(context)") }
             if let verify = r.bool("verify") { spec.verify = verify }
             if let queries = r.strings("integrityQueries") { spec.integrityQueries = queries }
             if let beforeDeploy = r.bool("beforeDeploy") { spec.beforeDeploy = beforeDeploy }
             return dependency == nil ? nil : spec
         }
+    }
+
+    /// A folder path, or `s3://BUCKET[/PREFIX]` with a bucket name S3 accepts.
+    func destination(_ field: Field) -> String? {
+        let expected = "a folder path or s3://BUCKET/PREFIX"
+        guard let text = field.string(expected: expected), !text.isEmpty else {
+            field.invalid(expected)
+            return nil
+        }
+        guard text.hasPrefix("s3://") else { return text }
+        let bucket = text.dropFirst(5).prefix { $0 != "/" }
+        let valid =
+            (3...63).contains(bucket.count)
+            && bucket.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "." || $0 == "-") }
+            && bucket.first.map { $0.isLowercase || $0.isNumber } == true
+            && bucket.last.map { $0.isLowercase || $0.isNumber } == true
+        guard valid else {
+            field.invalid(
+                expected, reason: "'\(bucket)' is not a bucket name (3-63 lowercase letters, digits, '.' or '-')")
+            return nil
+        }
+        return text
     }
 
     func timeZone(_ field: Field) -> String? {

@@ -71,10 +71,20 @@ public struct BackupPruneItem: Sendable, Codable, Equatable {
 
 /// Long backup work the control plane runs outside the actor.
 enum BackupJob: Sendable {
-    /// Take backup `id` of `url`, then verify it when `verify` is set.
-    case create(id: String, url: String, environment: String, dependency: String, verify: Bool, integrityQueries: [String], actor: String)
+    /// Take backup `id` of `url` into `store`, then verify it when `verify` is set.
+    case create(store: any BackupStorage, id: String, url: String, environment: String, dependency: String, verify: Bool, integrityQueries: [String], actor: String)
     /// Check backup `id` by restoring it into a scratch database on the server of `url`.
-    case verify(id: String, url: String, integrityQueries: [String], actor: String)
+    case verify(store: any BackupStorage, id: String, url: String, integrityQueries: [String], actor: String)
     /// Restore backup `id` into `targetURL`, stopping `services` of the environment for the swap.
-    case restore(id: String, targetURL: String, target: String, force: Bool, integrityQueries: [String], services: [String], actor: String)
+    case restore(store: any BackupStorage, id: String, targetURL: String, target: String, force: Bool, integrityQueries: [String], services: [String], actor: String)
+}
+
+extension BackupJob {
+    /// Where the job's backup is kept.
+    var store: any BackupStorage {
+        switch self {
+        case .create(let store, _, _, _, _, _, _, _), .verify(let store, _, _, _, _), .restore(let store, _, _, _, _, _, _, _):
+            store
+        }
+    }
 }

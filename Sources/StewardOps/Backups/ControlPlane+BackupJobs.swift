@@ -8,19 +8,20 @@ import Synchronization
 extension ControlPlane {
     /// Runs one backup job outside the actor; every outcome is recorded, and the operation updated.
     nonisolated func executeBackup(_ job: BackupJob) async {
-        guard let store = try? await backupStore() else { return }
-        let engine = BackupEngine(store: store, logger: logger)
+        let engine = BackupEngine(store: job.store, logger: logger)
         switch job {
-        case .create(let id, let url, let environment, let dependency, let verify, let queries, let actor):
+        case .create(_, let id, let url, let environment, let dependency, let verify, let queries, let actor):
             await takeBackup(
                 engine, id: id, url: url, environment: environment, dependency: dependency, verify: verify,
                 queries: queries, actor: actor)
-        case .verify(let id, let url, let queries, let actor):
+        case .verify(_, let id, let url, let queries, let actor):
             var mask = SecretMask()
+            mask.hideCredentials(of: job.store)
             mask.hidePassword(ofURL: url)
             await runVerify(engine, id: id, url: url, queries: queries, mask: mask, actor: actor)
-        case .restore(let id, let targetURL, let target, let force, let queries, let services, let actor):
+        case .restore(_, let id, let targetURL, let target, let force, let queries, let services, let actor):
             var mask = SecretMask()
+            mask.hideCredentials(of: job.store)
             mask.hidePassword(ofURL: targetURL)
             let stopped = Mutex<[String]>([])
             let options = RestoreOptions(force: force, integrityQueries: queries) {
@@ -49,6 +50,7 @@ extension ControlPlane {
         queries: [String], actor: String
     ) async {
         var mask = SecretMask()
+        mask.hideCredentials(of: engine.store)
         mask.hidePassword(ofURL: url)
         // Progress arrives from the dump's thread, often: pass it on at most every 256 KiB.
         let reported = Mutex<Int64>(0)
@@ -201,5 +203,12 @@ extension ControlPlane {
                 logger.error("after a restore, \(service) in \(environment) cannot be started again: \(error)")
             }
         }
+    }
+}
+
+extension SecretMask {
+    /// Hides a bucket's secret key too: S3 errors never carry it, and this keeps it so.
+    mutating func hideCredentials(of storage: any BackupStorage) {
+        if let bucket = storage as? S3BackupStore { hide(bucket.client.connection.credentials.secretAccessKey) }
     }
 }

@@ -14,13 +14,14 @@ extension ControlPlane {
         dependency: String, environment: String, deployment: String? = nil, actor: String
     ) throws -> BackupOperation {
         let url = try resolvedBackupURL(dependency: dependency, environment: environment)
+        let storage = try backupStorage(dependency: dependency, environment: environment)
         let spec = state.stack?.backups.first { $0.dependency == dependency }
         let operation = try beginBackup(dependency: dependency, environment: environment, deployment: deployment, actor: actor)
         let id = operation.backup
         jobSink.yield(
             .backup(
                 .create(
-                    id: id, url: url, environment: environment, dependency: dependency, verify: spec?.verify ?? false,
+                    store: storage, id: id, url: url, environment: environment, dependency: dependency, verify: spec?.verify ?? false,
                     integrityQueries: spec?.integrityQueries ?? [], actor: actor)))
         return operation
     }
@@ -28,7 +29,8 @@ extension ControlPlane {
     /// Records `backup.started` for a new backup and registers its operation; the caller runs the job.
     /// - Throws: ``ControlPlaneError/conflict(_:)`` while a backup of the dependency runs there.
     func beginBackup(dependency: String, environment: String, deployment: String?, actor: String) throws -> BackupOperation {
-        _ = try backupStore()
+        // Refuses a control plane without backups, or a destination that cannot be resolved, before anything is recorded.
+        _ = try backupStorage(dependency: dependency, environment: environment)
         if let running = backupOperations.values.first(where: {
             $0.state == .running && $0.kind == .create && $0.environment == environment && $0.dependency == dependency
         }) {
@@ -48,8 +50,8 @@ extension ControlPlane {
     /// Starts a verification of a stored backup: restore into a scratch database and check it.
     /// - Throws: ``ControlPlaneError/notFound(_:)`` for an unknown backup, ``ControlPlaneError/conflict(_:)``
     ///   while another operation runs on it.
-    public func verifyBackup(id: String, actor: String) throws -> BackupOperation {
-        let manifest = try storedManifest(id)
+    public func verifyBackup(id: String, actor: String) async throws -> BackupOperation {
+        let (manifest, storage) = try await storedManifest(id)
         try refuseWhileBusy(id)
         let url = try resolvedBackupURL(dependency: manifest.dependency, environment: manifest.environment)
         let spec = state.stack?.backups.first { $0.dependency == manifest.dependency }
@@ -57,7 +59,7 @@ extension ControlPlane {
             kind: .verify, backup: id, environment: manifest.environment, dependency: manifest.dependency,
             startedBy: actor, startedAt: Date())
         backupOperations[id] = operation
-        jobSink.yield(.backup(.verify(id: id, url: url, integrityQueries: spec?.integrityQueries ?? [], actor: actor)))
+        jobSink.yield(.backup(.verify(store: storage, id: id, url: url, integrityQueries: spec?.integrityQueries ?? [], actor: actor)))
         return operation
     }
 
@@ -68,10 +70,10 @@ extension ControlPlane {
     /// (`service.stopped`), the names swapped, and those services started again whatever happened.
     /// A target that holds tables is refused unless `force` (by the engine, before anything stops).
     /// - Throws: ``ControlPlaneError`` and records nothing when the restore cannot start.
-    public func restoreBackup(id: String, into database: String? = nil, force: Bool, actor: String) throws
+    public func restoreBackup(id: String, into database: String? = nil, force: Bool, actor: String) async throws
         -> BackupOperation
     {
-        let manifest = try storedManifest(id)
+        let (manifest, storage) = try await storedManifest(id)
         try refuseWhileBusy(id)
         let url = try resolvedBackupURL(dependency: manifest.dependency, environment: manifest.environment)
         let targetURL: String
@@ -106,7 +108,7 @@ extension ControlPlane {
         jobSink.yield(
             .backup(
                 .restore(
-                    id: id, targetURL: targetURL, target: target, force: force,
+                    store: storage, id: id, targetURL: targetURL, target: target, force: force,
                     integrityQueries: spec?.integrityQueries ?? [], services: services, actor: actor)))
         return operation
     }
@@ -115,20 +117,27 @@ extension ControlPlane {
     ///
     /// The policy of a dependency is its `backups:` entry's `retention`, else the environment's
     /// `backupRetention`; none keeps everything. Each deletion is recorded (`backup.pruned`)
-    /// before the files go. A backup with an operation running is kept.
+    /// before the files go. A backup with an operation running is kept. Every place the
+    /// environment's backups are kept is pruned (`DATA/backups` and each `destination`).
     /// - Returns: every backup of the environment with the decision and its reasons.
-    public func pruneBackups(environment: String, dryRun: Bool, actor: String) throws -> [BackupPruneItem] {
-        let store = try backupStore()
+    public func pruneBackups(environment: String, dryRun: Bool, actor: String) async throws -> [BackupPruneItem] {
         guard let stack = state.stack else { throw ControlPlaneError.invalid("no stack is loaded") }
         guard let environmentSpec = stack.environment(named: environment) else {
             throw ControlPlaneError.notFound(
                 "unknown environment '\(environment)'; the stack has: \(stack.environments.map(\.name).joined(separator: ", "))")
         }
-        let retained: [RetainedBackup]
-        do {
-            retained = try store.retained().filter { $0.environment == environment }
-        } catch {
-            throw ControlPlaneError.invalid("the backup store cannot be read: \(error)")
+        var retained = [RetainedBackup]()
+        var storageOf = [String: any BackupStorage]()
+        for storage in try backupStorages(environment: environment) {
+            do {
+                for backup in try await storage.retained() where backup.environment == environment {
+                    guard storageOf[backup.id] == nil else { continue }
+                    retained.append(backup)
+                    storageOf[backup.id] = storage
+                }
+            } catch {
+                throw ControlPlaneError.invalid("the backup store \(storage.location) cannot be read: \(error)")
+            }
         }
         let now = Date()
         let decisions = Dictionary(grouping: retained, by: \.dependency).keys.sorted().flatMap { dependency in
@@ -152,7 +161,7 @@ extension ControlPlane {
                 // The event first: a crash before the delete leaves files the next prune removes.
                 try record([.backup(pruned)], actor: actor)
                 do {
-                    try store.delete(backup.id)
+                    try await storageOf[backup.id]?.delete(backup.id)
                 } catch {
                     throw ControlPlaneError.conflict("backup \(backup.id) was recorded as pruned but not deleted: \(error)")
                 }
@@ -165,16 +174,18 @@ extension ControlPlane {
     }
 
     /// The backups of an environment (every environment when nil), newest first, with those being taken.
-    public func backups(environment: String?) throws -> [BackupView] {
-        let store = try backupStore()
-        let manifests: [BackupManifest]
-        do {
-            manifests = try store.manifests()
-        } catch {
-            throw ControlPlaneError.invalid("the backup store cannot be read: \(error)")
+    public func backups(environment: String?) async throws -> [BackupView] {
+        var views = [BackupView]()
+        var stored = Set<String>()
+        for storage in try backupStorages(environment: environment) {
+            do {
+                for manifest in try await storage.manifests() where stored.insert(manifest.id).inserted {
+                    views.append(await view(of: manifest, store: storage))
+                }
+            } catch {
+                throw ControlPlaneError.invalid("the backup store \(storage.location) cannot be read: \(error)")
+            }
         }
-        var views = manifests.map { view(of: $0, store: store) }
-        let stored = Set(manifests.map(\.id))
         for operation in backupOperations.values where !stored.contains(operation.backup) {
             views.append(
                 BackupView(
@@ -186,10 +197,9 @@ extension ControlPlane {
 
     /// One backup: its manifest, last verification and latest operation.
     /// - Throws: ``ControlPlaneError/notFound(_:)`` when neither the store nor an operation knows it.
-    public func backup(id: String) throws -> BackupView {
-        let store = try backupStore()
+    public func backup(id: String) async throws -> BackupView {
         guard BackupManifest.isValidID(id) else { throw ControlPlaneError.notFound("no backup \(id)") }
-        if let manifest = try? store.manifest(id) { return view(of: manifest, store: store) }
+        if let (manifest, storage) = try await locateBackup(id) { return await view(of: manifest, store: storage) }
         guard let operation = backupOperations[id] else { throw ControlPlaneError.notFound("no backup \(id)") }
         return BackupView(
             id: id, environment: operation.environment, dependency: operation.dependency, manifest: nil,
@@ -197,37 +207,24 @@ extension ControlPlane {
     }
 
     /// The environment of a backup (for permissions), from its manifest or its operation.
-    public func backupEnvironment(id: String) -> String? {
+    public func backupEnvironment(id: String) async -> String? {
         if let operation = backupOperations[id] { return operation.environment }
-        guard let store = try? backupStore() else { return nil }
-        return try? store.manifest(id).environment
+        return try? await locateBackup(id)?.manifest.environment
     }
 
     // MARK: Helpers
 
-    private func view(of manifest: BackupManifest, store: BackupStore) -> BackupView {
-        let verification = store.verification(manifest.id)
+    private func view(of manifest: BackupManifest, store: any BackupStorage) async -> BackupView {
+        let verification = await store.verification(manifest.id)
         return BackupView(
             id: manifest.id, environment: manifest.environment, dependency: manifest.dependency, manifest: manifest,
             verification: verification, verified: verification?.passed ?? false,
             operation: backupOperations[manifest.id])
     }
 
-    func backupStore() throws -> BackupStore {
-        guard let backupDirectory else { throw ControlPlaneError.invalid("this control plane keeps no backups") }
-        do {
-            return try BackupStore(directory: backupDirectory)
-        } catch {
-            throw ControlPlaneError.invalid("the backup store cannot be opened: \(error)")
-        }
-    }
-
-    private func storedManifest(_ id: String) throws -> BackupManifest {
-        let store = try backupStore()
-        guard BackupManifest.isValidID(id), let manifest = try? store.manifest(id) else {
-            throw ControlPlaneError.notFound("no backup \(id)")
-        }
-        return manifest
+    private func storedManifest(_ id: String) async throws -> (BackupManifest, any BackupStorage) {
+        guard let found = try await locateBackup(id) else { throw ControlPlaneError.notFound("no backup \(id)") }
+        return found
     }
 
     private func refuseWhileBusy(_ id: String) throws {

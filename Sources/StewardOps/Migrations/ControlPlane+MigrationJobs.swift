@@ -57,7 +57,8 @@ extension ControlPlane {
         do {
             operation = try await beginBackup(
                 dependency: job.dependency, environment: job.environment, deployment: nil, actor: job.actor)
-            engine = BackupEngine(store: try await backupStore(), logger: logger)
+            engine = BackupEngine(
+                store: try await backupStorage(dependency: job.dependency, environment: job.environment), logger: logger)
         } catch {
             throw MigrationError(.refused, "the backup before migrating could not start: \(error); nothing ran")
         }
