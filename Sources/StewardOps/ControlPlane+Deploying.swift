@@ -42,7 +42,9 @@ extension ControlPlane {
             overrides: overrides, spec: effective,
             dependencyURLs: Dictionary(stack.dependencies.map { ($0.name, $0.url) }, uniquingKeysWith: { first, _ in first }),
             scaledInstances: state.scaledInstances(for: target), createdAt: Date(), createdBy: actor)
-        return try roll(release, kind: .deploy, rollout: Rollout.planned(by: effective.deploy, strategy: strategy), actor: actor)
+        return try roll(
+            release, kind: .deploy, rollout: Rollout.planned(by: effective.deploy, strategy: strategy),
+            checklist: needsChecklist(release), actor: actor)
     }
 
     /// Returns a target to the release that served before the current one.
@@ -78,7 +80,9 @@ extension ControlPlane {
     /// deployment, records the release and the deployment in one append, then starts it.
     ///
     /// - Throws: ``ControlPlaneError`` `.invalid`, recording nothing, when an instance spec does not resolve.
-    func roll(_ release: Release, kind: Deployment.Kind, rollout: Rollout? = nil, actor: String) throws -> Deployment {
+    func roll(
+        _ release: Release, kind: Deployment.Kind, rollout: Rollout? = nil, checklist: Bool = false, actor: String
+    ) throws -> Deployment {
         try checkResolvable(release)
         let target = ServiceEnvironment(service: release.service, environment: release.environment)
         let current = state.currentRelease(for: target)
@@ -86,7 +90,8 @@ extension ControlPlane {
             id: state.nextDeploymentID, kind: kind, target: target, release: release.number,
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
             newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
-            readinessTimeout: release.spec.deploy.readinessTimeout, rollout: rollout, requestedBy: actor, createdAt: Date())
+            readinessTimeout: release.spec.deploy.readinessTimeout, rollout: rollout, checklist: checklist,
+            requestedBy: actor, createdAt: Date())
         try begin(deployment, of: release, actor: actor)
         return state.deployments[deployment.id] ?? deployment
     }

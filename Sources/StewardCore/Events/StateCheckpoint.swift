@@ -100,7 +100,7 @@ extension StateCheckpoint: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let hasRollout = state.deployments.values.contains { $0.rollout != nil }
+        let hasRollout = state.deployments.values.contains { $0.rollout != nil || $0.checklist }
         try container.encode(hasRollout ? 2 : EventFormat.written, forKey: .v)
         try container.encode(true, forKey: .informational)
         var covers = container.nestedContainer(keyedBy: CoversKeys.self, forKey: .covers)
