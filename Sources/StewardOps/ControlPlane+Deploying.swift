@@ -53,21 +53,36 @@ extension ControlPlane {
     /// weight flip: the deployment is aborted, the old instances (still running and ready) take
     /// all the traffic in the same step, the new ones stop. Otherwise it deploys the previous
     /// release again, with its exact settings.
+    /// - Parameter release: an older release of the target to return to instead (`--to`).
     /// - Throws: ``ControlPlaneError`` when there is nothing to return to.
-    public func rollback(service: String, environment: String, actor: String) throws -> Deployment {
+    public func rollback(service: String, environment: String, to release: Int? = nil, actor: String) throws -> Deployment {
         let target = ServiceEnvironment(service: service, environment: environment)
         guard state.stack?.effectiveService(service, in: environment) != nil else {
             throw ControlPlaneError.notFound("unknown service or environment: \(target)")
         }
-        if let warm = state.activeDeployment(for: target), warm.phase == .warm, warm.previousRelease != nil {
+        if let warm = state.activeDeployment(for: target), warm.phase == .warm, let previous = warm.previousRelease,
+            release == nil || release == previous
+        {
             return try abort(deployment: warm.id, reason: "rolled back to the warm previous release", actor: actor)
         }
         if let active = state.activeDeployment(for: target) {
             throw ControlPlaneError.conflict(
                 "deployment \(active.id) of \(target) is still \(active.phase.rawValue); abort it instead")
         }
-        guard let previous = state.previousRelease(for: target) else {
-            throw ControlPlaneError.invalid("\(target) has no earlier release to roll back to")
+        let previous: Release
+        if let release {
+            guard let chosen = state.releases[release], chosen.service == service, chosen.environment == environment else {
+                throw ControlPlaneError.notFound("release \(release) is not a release of \(target); `steward releases` lists them")
+            }
+            guard release != state.currentRelease(for: target)?.number else {
+                throw ControlPlaneError.conflict("release \(release) is what \(target) runs now")
+            }
+            previous = chosen
+        } else {
+            guard let last = state.previousRelease(for: target) else {
+                throw ControlPlaneError.invalid("\(target) has no earlier release to roll back to")
+            }
+            previous = last
         }
         // A rollback is a new release with the old one's version, settings and service definition;
         // it returns to a version, never undoes a scale: the pinned count stays.

@@ -61,13 +61,21 @@ extension Steward {
     /// `steward rollback SERVICE --env ENV`: return to the previous release.
     struct Rollback: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Return a service in an environment to the release that served before the current one.")
+            abstract: "Return a service in an environment to the release that served before the current one.",
+            discussion: """
+                While a blue/green or canary deployment keeps the previous release warm, this is one weight flip: \
+                the old instances are still running and take all the traffic back at once. Otherwise it deploys \
+                the previous release (or --to RELEASE, as `steward releases` numbers them) again.
+                """)
 
         @Argument(help: "The service to roll back.")
         var service: String
 
         @Option(name: .customLong("env"), help: "The environment.")
         var environment: String
+
+        @Option(name: .customLong("to"), help: "The release number to return to (default: the one before the current).")
+        var release: Int?
 
         @Flag(help: "Follow the rollback until it finishes; exit non-zero when it fails.")
         var wait = false
@@ -79,7 +87,7 @@ extension Steward {
 
         func run() async throws {
             try await reportingErrors {
-                let request = RollbackRequest(service: service, environment: environment)
+                let request = RollbackRequest(service: service, environment: environment, to: release)
                 let data = try await options.client().send("POST", "/api/v1/rollbacks", body: try JSONEncoder.steward.encode(request))
                 let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
                 try await DeploymentFollower(client: options.client(), output: options.output)
