@@ -79,6 +79,8 @@ public actor ControlPlane {
     public nonisolated let scheduleClock: any ScheduleClock
     /// Wakes the scheduler when the stack changes.
     nonisolated let scheduleWakeup = ScheduleWakeup()
+    /// False until the first ``apply(stack:digest:file:actor:)`` of this process: the scheduler waits for it.
+    var schedulesOpen = false
 
     /// Opens the control plane over a log, replaying it into ``state``.
     ///
@@ -179,7 +181,17 @@ public actor ControlPlane {
     // MARK: Stack
 
     /// Makes a validated stack the current definition (recorded only when it changed).
+    ///
+    /// The first call also opens the scheduler (``runSchedules()``): until the stack given at
+    /// start is in force, the log's previous stack could arm, disarm or fire schedules the file no
+    /// longer declares.
     public func apply(stack: StackSpec, digest: String, file: String, actor: String) throws {
+        defer {
+            if !schedulesOpen {
+                schedulesOpen = true
+                scheduleWakeup.signal()
+            }
+        }
         guard state.stackDigest != digest else { return }
         try record([.stackApplied(StackApplied(spec: stack, digest: digest, file: file))], actor: actor)
     }

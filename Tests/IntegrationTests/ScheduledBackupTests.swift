@@ -69,18 +69,21 @@ import Testing
             """
 
         cluster.killServer()
-        let log = try EventLog.open(path: cluster.dataDirectory + "/steward.db")
-        var armed = ScheduleEvent(.armed, schedule: "backup:db:production")
-        armed.cron = cron
-        armed.timeZone = "UTC"
-        armed.at = seededFire.addingTimeInterval(-86_400)
-        let fired = ScheduleEvent.fired("backup:db:production", .init(scheduledFor: seededFire, firedAt: seededFire))
-        _ = try log.append(
-            try [StewardEvent.schedule(armed), .schedule(fired)].map { event in
-                let encoded = try event.encoded()
-                return NewEvent(
-                    type: encoded.type, subject: encoded.subject, actor: "steward", time: Date(), payload: encoded.payload)
-            })
+        do {
+            // The log is closed again (the queue released) before the control plane opens it.
+            let log = try EventLog.open(path: cluster.dataDirectory + "/steward.db")
+            var armed = ScheduleEvent(.armed, schedule: "backup:db:production")
+            armed.cron = cron
+            armed.timeZone = "UTC"
+            armed.at = seededFire.addingTimeInterval(-86_400)
+            let fired = ScheduleEvent.fired("backup:db:production", .init(scheduledFor: seededFire, firedAt: seededFire))
+            _ = try log.append(
+                try [StewardEvent.schedule(armed), .schedule(fired)].map { event in
+                    let encoded = try event.encoded()
+                    return NewEvent(
+                        type: encoded.type, subject: encoded.subject, actor: "steward", time: Date(), payload: encoded.payload)
+                })
+        }
         try stack.write(toFile: cluster.stackPath, atomically: true, encoding: .utf8)
         try await cluster.startServer()
 

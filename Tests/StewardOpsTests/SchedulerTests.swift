@@ -140,7 +140,9 @@ import Testing
 
         // Down from 2026-03-08 until 2026-03-12T15:00Z: 02:30 EDT (06:30Z) of the 9th, 10th, 11th and 12th passed.
         clock.advance(to: Self.at("2026-03-12T15:00:00Z"))
-        try await Self.running(try EventLog.open(path: logPath), clock: clock, backups: backups, stack: nil) { controlPlane in
+        try await Self.running(
+            try EventLog.open(path: logPath), clock: clock, backups: backups, stack: Self.stack(port: postgres.port)
+        ) { controlPlane in
             let log = controlPlane.log
             try await eventually(timeout: .seconds(120), "the missed run to be taken, verified and pruned") {
                 let fires = try Self.fires(log)

@@ -21,7 +21,8 @@ extension ControlPlane {
     /// Each turn brings the log in line with the stack (`schedule.armed` / `schedule.disarmed`),
     /// starts what is due (``ScheduleDecision/due(_:record:now:)``: after a downtime, once), then
     /// sleeps on ``scheduleClock`` until the earliest next fire time, or until the stack changes.
-    /// It never polls: with nothing scheduled it sleeps until a stack is applied.
+    /// It never polls: with nothing scheduled it sleeps until a stack is applied. It starts once the
+    /// stack given at start is applied (``apply(stack:digest:file:actor:)``), never on the log's older one.
     nonisolated func runSchedules() async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
@@ -35,7 +36,7 @@ extension ControlPlane {
     /// One turn of the scheduler at `now`: arms, disarms and starts what is due.
     /// - Returns: the backups started, and when to look again (nil: only when the stack changes).
     func scheduleTurn(now: Date) -> ([ScheduledBackup], Date?) {
-        guard let stack = state.stack else { return ([], nil) }
+        guard schedulesOpen, let stack = state.stack else { return ([], nil) }
         let specs = stack.schedules
         let changes = ScheduleDecision.reconcile(specs, records: state.schedules, now: now)
         if !changes.isEmpty {
