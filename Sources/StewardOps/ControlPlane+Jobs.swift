@@ -6,7 +6,7 @@ import StewardRuntime
 
 extension ControlPlane {
     /// Runs the control plane's loops until cancelled: the agent watch, the dependency
-    /// monitor and the jobs that carry out effects.
+    /// monitor, the scheduler and the jobs that carry out effects.
     public func run() async {
         resumeRunbooks()
         await withDiscardingTaskGroup { group in
@@ -14,6 +14,7 @@ extension ControlPlane {
             group.addTask { await self.monitorDependencies() }
             group.addTask { await self.pushTraffic() }
             group.addTask { await self.analyzeRollouts() }
+            group.addTask { await self.runSchedules() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }

@@ -273,6 +273,7 @@ struct AccessFixture {
             "POST /api/v1/runbook-runs/{id}/cancel": ("/api/v1/runbook-runs/\(waitingRun)/cancel", nil, json),
             "GET /api/v1/backups": ("/api/v1/backups?environment=production", nil, json),
             "GET /api/v1/backups/{id}": ("/api/v1/backups/\(Self.storedBackup)", nil, json),
+            "GET /api/v1/backups/schedules": ("/api/v1/backups/schedules?environment=production", nil, json),
             "POST /api/v1/backups": ("/api/v1/backups", #"{"dependency":"db","environment":"production"}"#, json),
             "POST /api/v1/backups/{id}/verify": ("/api/v1/backups/\(Self.storedBackup)/verify", nil, json),
             "POST /api/v1/backups/{id}/restore": ("/api/v1/backups/\(Self.storedBackup)/restore", #"{"force":true}"#, json),

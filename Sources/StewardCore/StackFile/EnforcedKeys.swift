@@ -52,9 +52,9 @@ extension StackFile {
             // `steward backup create` takes the backup into its `destination` (a folder, or an
             // s3:// bucket prefix reached through the s3 dependency naming the bucket) and verifies
             // it with its integrity queries when `verify`; `steward backup prune` applies its
-            // retention. Not enforced: `schedule` and `timeZone` (nothing runs on a schedule yet),
-            // `beforeDeploy` (deployments take none yet).
-            .backup: ["dependency", "verify", "integrityQueries", "retention", "destination"],
+            // retention. The scheduler (ControlPlane+Schedules.swift) takes one on its `schedule`, read in
+            // its `timeZone`, in every environment. Not enforced: `beforeDeploy` (deployments take none yet).
+            .backup: ["dependency", "verify", "integrityQueries", "retention", "destination", "schedule", "timeZone"],
             .retention: Set(Schema.retention),
         ]
 
