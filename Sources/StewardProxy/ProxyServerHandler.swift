@@ -21,6 +21,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// The request was answered here (503, 502): the rest of its body is dropped.
     private var discardingBody = false
     private var closeAfterResponse = false
+    /// Draws and request identifiers for this connection's requests.
+    private var random = ConnectionRandom()
 
     init(listenPort: Int, engine: ProxyEngine) {
         self.listenPort = listenPort
@@ -95,7 +97,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         let choice = RoutePicker.chooseRelease(
             in: route, header: head.headers.first(name: RoutePicker.overrideHeader),
             cookie: RoutePicker.cookie(RoutePicker.stickyCookie, in: head.headers.first(name: "cookie")),
-            draw: Double.random(in: 0..<1))
+            draw: Double.random(in: 0..<1, using: &random))
         guard case .release(let release, let reason) = choice, let upstream = engine.traffic.begin(release) else {
             engine.stats.recordUnavailable(route: route.key)
             if case .unavailable(let why) = choice { return answer(.serviceUnavailable, why) }
@@ -106,7 +108,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             ? "\(RoutePicker.stickyCookie)=\(release.release); Path=/; HttpOnly; SameSite=Lax" : nil
         let exchange = ProxyExchange(
             route: route.key, release: release, upstream: upstream,
-            head: ForwardedHeaders.upstreamRequest(head, clientAddress: context.channel.remoteAddress?.ipAddress),
+            head: ForwardedHeaders.upstreamRequest(
+                head, clientAddress: context.channel.remoteAddress?.ipAddress, random: &random),
             setCookie: setCookie)
         self.exchange = exchange
         connect(exchange)
