@@ -122,7 +122,7 @@ enum Dashboard {
     const ms = v => v == null ? "—" : v < 1000 ? Math.round(v) + "ms" : (v / 1000).toFixed(2) + "s";
     // A small line chart: one polyline per series, the y axis from 0 to the largest value (at least `floor`).
     function chart(id, metric, title, series, format, floor){
-      const W = 300, H = 110, L = 44, R = 8, T = 18, B = 16;
+      const W = 300, H = 122, L = 44, R = 8, T = 32, B = 16;
       const all = series.flatMap(s => s.points.map(p => p[1]));
       const ts = series.flatMap(s => s.points.map(p => p[0]));
       const max = Math.max(floor, ...all), t0 = Math.min(...ts, Date.now()), t1 = Math.max(...ts, t0 + 1000);
@@ -131,7 +131,7 @@ enum Dashboard {
         points="${s.points.map(p => x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1)).join(" ")}"><title>${esc(s.role)}</title></polyline>`).join("");
       const last = series.map(s => s.points.length ? `${esc(s.role)} ${format(s.points[s.points.length - 1][1])}` : "").filter(Boolean).join(" · ");
       return `<svg class="chart" data-deployment="${id}" data-metric="${metric}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
-        <text class="title" x="${L}" y="12">${esc(title)}</text><text x="${W - R}" y="12" text-anchor="end">${last}</text>
+        <text class="title" x="${L}" y="12">${esc(title)}</text><text class="last" x="${L}" y="25">${last}</text>
         <line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#dfe3e8"/><line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#dfe3e8"/>
         <text x="${L - 4}" y="${T + 8}" text-anchor="end">${format(max)}</text><text x="${L - 4}" y="${H - B}" text-anchor="end">${format(0)}</text>
         <text x="${W - R}" y="${H - 3}" text-anchor="end">${Math.round((t1 - t0) / 1000)}s</text>${lines}</svg>`;

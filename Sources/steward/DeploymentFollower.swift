@@ -36,7 +36,8 @@ struct DeploymentFollower {
             return
         }
         let deadline = ContinuousClock.now + .seconds(timeout)
-        let display = ProgressDisplay(enabled: output == .text, terminal: isatty(STDERR_FILENO) != 0)
+        // Progress goes to stderr in either format: stdout keeps only the result (the final deployment in JSON).
+        let display = ProgressDisplay(enabled: true, terminal: isatty(STDERR_FILENO) != 0)
         var current = deployment
         var data = initialData
         var metrics: RolloutMetrics?
@@ -96,10 +97,10 @@ struct DeploymentFollower {
         guard let rollout = deployment.rollout else {
             return .init(head: [progressLine(deployment)], numbers: [])
         }
+        let step = RolloutText.stepLine(phase: deployment.phase.rawValue, step: deployment.step, steps: rollout.steps.map(\.description))
         var head = [
-            "[\(deployment.id)] \(rollout.strategy.rawValue) of \(deployment.target) r\(deployment.release) \(deployment.phase.rawValue): "
-                + RolloutText.stepLine(
-                    phase: deployment.phase.rawValue, step: deployment.step, steps: rollout.steps.map(\.description))
+            "[\(deployment.id)] \(rollout.strategy.rawValue) of \(deployment.target) r\(deployment.release) \(deployment.phase.rawValue)"
+                + (step.isEmpty ? "" : ": " + step)
                 + (deployment.currentStep == nil && deployment.phase == .rolling && deployment.batch < deployment.batchCount
                     ? " (new instances ready \(deployment.ready.count)/\(deployment.newInstances.count))" : "")
                 + (deployment.reason.map { " — \($0)" } ?? ""),

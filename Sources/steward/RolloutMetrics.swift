@@ -54,13 +54,14 @@ enum RolloutText {
         return milliseconds < 1000 ? "\(Int(milliseconds.rounded()))ms" : String(format: "%.2fs", milliseconds / 1000)
     }
 
-    /// `step 2/3: analysis: error_rate > 5% for 3s`, or the phase when no step is being walked.
+    /// `step 2/3: analysis: error_rate > 5% for 3s`, what the phase means when no step is being
+    /// walked, or nothing once the deployment finished (its phase and reason say it all).
     static func stepLine(phase: String, step: Int?, steps: [String]) -> String {
         switch phase {
         case "warm": return "warm: all traffic on the new release; the previous one is kept running for an instant rollback"
         case "pending": return "waiting to start"
         case "aborting": return "rolling back"
-        case "succeeded", "failed": return phase
+        case "succeeded", "failed": return ""
         default:
             guard let step, !steps.isEmpty else { return phase }
             guard step < steps.count else { return "step \(steps.count)/\(steps.count): done" }

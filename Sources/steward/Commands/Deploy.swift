@@ -18,7 +18,8 @@ extension Steward {
 
                 With --wait the command follows the deployment live: for a rollout, the step, the weights and \
                 each release's requests, error rate, p95 and p99 over the last 10 seconds, with each rule's latest \
-                verdict (redrawn in place on a terminal, as lines otherwise). --output json prints the final deployment.
+                verdict, on stderr (redrawn in place on a terminal, as lines otherwise). --output json prints the \
+                final deployment on stdout.
 
                 Exit codes with --wait: 0 the deployment succeeded; 4 a rule rolled it back (a rollback rule, or an \
                 analysis step's); 1 it failed otherwise (not ready, smoke failed, aborted, or still running at \
@@ -151,9 +152,9 @@ extension Steward {
                 let promoted = try JSONDecoder.steward.decode(Deployment.self, from: data)
                 if options.output == .text {
                     let steps = promoted.rollout?.steps.map(\.description) ?? []
+                    let step = RolloutText.stepLine(phase: promoted.phase.rawValue, step: promoted.step, steps: steps)
                     print(
-                        "deployment \(promoted.id) promoted: "
-                            + RolloutText.stepLine(phase: promoted.phase.rawValue, step: promoted.step, steps: steps)
+                        "deployment \(promoted.id) promoted: " + (step.isEmpty ? promoted.phase.rawValue : step)
                             + (promoted.rollout.map { " (\($0.releaseName) r\(promoted.release) at \(promoted.weight)%)" } ?? ""))
                 }
                 guard follow.wait else {
