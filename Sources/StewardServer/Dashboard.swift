@@ -138,9 +138,12 @@ enum Dashboard {
     }
     function stepText(d){
       const steps = d.rollout.steps.map(st => "smoke" in st ? "smoke" : "weight" in st ? `weight ${st.weight}%` : "pause" in st ? (st.pause ? `pause ${st.pause}` : "pause until promoted") : "analysis: " + st.analysis.join(", "));
-      if (d.phase === "warm") return "warm: all traffic on the new release, the previous one kept for an instant rollback";
+      const left = d.wakeAt ? Math.max(0, Math.ceil((Date.parse(d.wakeAt) - Date.now()) / 1000)) + "s" : "";
+      if (d.phase === "warm") return "warm: all traffic on the new release, the previous one kept for an instant rollback" + (left ? ` (stops in ${left})` : "");
       if (d.phase !== "rolling") return d.phase;
-      return d.step < steps.length ? `step ${d.step + 1}/${steps.length}: ${steps[d.step]}` : `step ${steps.length}/${steps.length}`;
+      if (d.step >= steps.length) return `step ${steps.length}/${steps.length}`;
+      const st = d.rollout.steps[d.step], pause = "pause" in st;
+      return `step ${d.step + 1}/${steps.length}: ${steps[d.step]}` + (pause && left ? ` (ends in ${left})` : pause && !st.pause ? ` (steward promote ${d.id})` : "");
     }
     function drawRollouts(){
       const cards = [...rollouts.values()].sort((a, b) => b.deployment.id - a.deployment.id).map(r => {

@@ -82,7 +82,8 @@ struct DeploymentFollower {
         case (.succeeded, .abort):
             throw CLIError.failed("deployment \(current.id) succeeded instead of rolling back")
         default:
-            throw CLIError.failed("deployment \(current.id) still \(current.phase.rawValue) after \(timeout)s")
+            throw CLIError.failed(
+                "deployment \(current.id) still \(current.phase.rawValue) after \(timeout)s (it goes on; see `steward status`)")
         }
     }
 
@@ -107,7 +108,17 @@ struct DeploymentFollower {
         ]
         head.append("  traffic: " + (deployment.previousRelease.map { "stable r\($0) \(100 - deployment.weight)% · " } ?? "")
             + "\(rollout.releaseName) r\(deployment.release) \(deployment.weight)%")
+        if case .pause(nil)? = deployment.currentStep {
+            head.append("  waiting for `steward promote \(deployment.id)`")
+        }
         var numbers: [String] = []
+        if let wakeAt = deployment.wakeAt {
+            let left = max(0, Int(wakeAt.timeIntervalSinceNow.rounded(.up)))
+            numbers.append(
+                deployment.phase == .warm
+                    ? "  the previous release stops in \(left)s (`steward rollback` flips back until then)"
+                    : "  the pause ends in \(left)s (`steward promote \(deployment.id)` ends it now)")
+        }
         if let metrics {
             numbers += metrics.releases.map { "  " + RolloutText.release($0) + " (last \(metrics.windowSeconds)s)" }
             numbers += metrics.rules.map { "  " + RolloutText.rule($0) }
