@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StewardOpsTests",
-            dependencies: ["StewardOps", "StewardCore", "StewardRuntime", "StewardTesting", "StewardBackup"],
+            dependencies: ["StewardOps", "StewardCore", "StewardRuntime", "StewardTesting", "StewardBackup", "StewardStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -256,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["steward", "demo-app", "StewardCore", "StewardRuntime", "StewardTesting"],
+            dependencies: ["steward", "demo-app", "StewardCore", "StewardRuntime", "StewardTesting", "StewardStore"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -42,7 +42,9 @@ extension ControlPlane {
             overrides: overrides, spec: effective,
             dependencyURLs: Dictionary(stack.dependencies.map { ($0.name, $0.url) }, uniquingKeysWith: { first, _ in first }),
             scaledInstances: state.scaledInstances(for: target), createdAt: Date(), createdBy: actor)
-        return try roll(release, kind: .deploy, rollout: Rollout.planned(by: effective.deploy, strategy: strategy), actor: actor)
+        return try roll(
+            release, kind: .deploy, rollout: Rollout.planned(by: effective.deploy, strategy: strategy),
+            checklist: needsChecklist(release), actor: actor)
     }
 
     /// Returns a target to the release that served before the current one.
@@ -51,21 +53,36 @@ extension ControlPlane {
     /// weight flip: the deployment is aborted, the old instances (still running and ready) take
     /// all the traffic in the same step, the new ones stop. Otherwise it deploys the previous
     /// release again, with its exact settings.
+    /// - Parameter release: an older release of the target to return to instead (`--to`).
     /// - Throws: ``ControlPlaneError`` when there is nothing to return to.
-    public func rollback(service: String, environment: String, actor: String) throws -> Deployment {
+    public func rollback(service: String, environment: String, to release: Int? = nil, actor: String) throws -> Deployment {
         let target = ServiceEnvironment(service: service, environment: environment)
         guard state.stack?.effectiveService(service, in: environment) != nil else {
             throw ControlPlaneError.notFound("unknown service or environment: \(target)")
         }
-        if let warm = state.activeDeployment(for: target), warm.phase == .warm, warm.previousRelease != nil {
+        if let warm = state.activeDeployment(for: target), warm.phase == .warm, let previous = warm.previousRelease,
+            release == nil || release == previous
+        {
             return try abort(deployment: warm.id, reason: "rolled back to the warm previous release", actor: actor)
         }
         if let active = state.activeDeployment(for: target) {
             throw ControlPlaneError.conflict(
                 "deployment \(active.id) of \(target) is still \(active.phase.rawValue); abort it instead")
         }
-        guard let previous = state.previousRelease(for: target) else {
-            throw ControlPlaneError.invalid("\(target) has no earlier release to roll back to")
+        let previous: Release
+        if let release {
+            guard let chosen = state.releases[release], chosen.service == service, chosen.environment == environment else {
+                throw ControlPlaneError.notFound("release \(release) is not a release of \(target); `steward releases` lists them")
+            }
+            guard release != state.currentRelease(for: target)?.number else {
+                throw ControlPlaneError.conflict("release \(release) is what \(target) runs now")
+            }
+            previous = chosen
+        } else {
+            guard let last = state.previousRelease(for: target) else {
+                throw ControlPlaneError.invalid("\(target) has no earlier release to roll back to")
+            }
+            previous = last
         }
         // A rollback is a new release with the old one's version, settings and service definition;
         // it returns to a version, never undoes a scale: the pinned count stays.
@@ -78,7 +95,9 @@ extension ControlPlane {
     /// deployment, records the release and the deployment in one append, then starts it.
     ///
     /// - Throws: ``ControlPlaneError`` `.invalid`, recording nothing, when an instance spec does not resolve.
-    func roll(_ release: Release, kind: Deployment.Kind, rollout: Rollout? = nil, actor: String) throws -> Deployment {
+    func roll(
+        _ release: Release, kind: Deployment.Kind, rollout: Rollout? = nil, checklist: Bool = false, actor: String
+    ) throws -> Deployment {
         try checkResolvable(release)
         let target = ServiceEnvironment(service: release.service, environment: release.environment)
         let current = state.currentRelease(for: target)
@@ -86,7 +105,8 @@ extension ControlPlane {
             id: state.nextDeploymentID, kind: kind, target: target, release: release.number,
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
             newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
-            readinessTimeout: release.spec.deploy.readinessTimeout, rollout: rollout, requestedBy: actor, createdAt: Date())
+            readinessTimeout: release.spec.deploy.readinessTimeout, rollout: rollout, checklist: checklist,
+            requestedBy: actor, createdAt: Date())
         try begin(deployment, of: release, actor: actor)
         return state.deployments[deployment.id] ?? deployment
     }

@@ -6,7 +6,7 @@ import StewardRuntime
 
 extension ControlPlane {
     /// Runs the control plane's loops until cancelled: the agent watch, the dependency
-    /// monitor and the jobs that carry out effects.
+    /// monitor, the scheduler and the jobs that carry out effects.
     public func run() async {
         resumeRunbooks()
         await withDiscardingTaskGroup { group in
@@ -14,6 +14,7 @@ extension ControlPlane {
             group.addTask { await self.monitorDependencies() }
             group.addTask { await self.pushTraffic() }
             group.addTask { await self.analyzeRollouts() }
+            group.addTask { await self.runSchedules() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }
@@ -59,6 +60,8 @@ extension ControlPlane {
             await handle(id, .wake(at: max(Date(), time)))
         case .deploymentEffect(let id, .runSmoke):
             await runSmoke(deployment: id)
+        case .deploymentEffect(let id, .runChecklist):
+            await runChecklist(deployment: id)
         case .deploymentEffect(_, .finished):
             break
         case .startMissing(let instance, let release):
@@ -168,23 +171,26 @@ extension ControlPlane {
     }
 
     private func dependencyChecks() -> [(String, ProbeSpec.Check, ProbeTarget)] {
-        guard let stack = state.stack, let planner else { return [] }
-        return stack.dependencies.compactMap { dependency in
-            guard let url = try? planner.resolveDependencyURL(dependency) else { return nil }
-            switch dependency.kind {
-            case .postgres: return (dependency.name, .postgres(url: url), ProbeTarget())
-            case .redis: return (dependency.name, .redis(url: url), ProbeTarget())
-            case .s3:
-                // The secret in an s3 URL is written as it is (AWS secrets hold '/' and '+'): parse it as S3 does.
-                guard let connection = try? S3Connection.parse(dependencyURL: url, fallback: S3Credentials(accessKeyID: "-", secretAccessKey: "-")).connection
-                else { return nil }
-                let port = connection.port ?? (connection.scheme == "https" ? 443 : 80)
-                return (dependency.name, .tcp(port: port), ProbeTarget(host: connection.host, port: port))
-            case .http:
-                guard let components = URLComponents(string: url), let host = components.host else { return nil }
-                let port = components.port ?? (components.scheme == "https" ? 443 : 80)
-                return (dependency.name, .tcp(port: port), ProbeTarget(host: host, port: port))
-            }
+        guard let stack = state.stack else { return [] }
+        return stack.dependencies.compactMap { dependency in dependencyCheck(dependency).map { (dependency.name, $0.check, $0.target) } }
+    }
+
+    /// How to reach a dependency: a PostgreSQL or Redis handshake, or a TCP connect for HTTP and S3.
+    func dependencyCheck(_ dependency: DependencySpec) -> (check: ProbeSpec.Check, target: ProbeTarget)? {
+        guard let planner, let url = try? planner.resolveDependencyURL(dependency) else { return nil }
+        switch dependency.kind {
+        case .postgres: return (.postgres(url: url), ProbeTarget())
+        case .redis: return (.redis(url: url), ProbeTarget())
+        case .s3:
+            // The secret in an s3 URL is written as it is (AWS secrets hold '/' and '+'): parse it as S3 does.
+            guard let connection = try? S3Connection.parse(dependencyURL: url, fallback: S3Credentials(accessKeyID: "-", secretAccessKey: "-")).connection
+            else { return nil }
+            let port = connection.port ?? (connection.scheme == "https" ? 443 : 80)
+            return (.tcp(port: port), ProbeTarget(host: connection.host, port: port))
+        case .http:
+            guard let components = URLComponents(string: url), let host = components.host else { return nil }
+            let port = components.port ?? (components.scheme == "https" ? 443 : 80)
+            return (.tcp(port: port), ProbeTarget(host: host, port: port))
         }
     }
 

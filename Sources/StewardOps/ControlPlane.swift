@@ -78,6 +78,12 @@ public actor ControlPlane {
     /// Wakes the traffic loop: something the table depends on may have changed.
     let trafficSignals: AsyncStream<Void>
     let trafficSink: AsyncStream<Void>.Continuation
+    /// The wall clock the scheduler reads and sleeps on (``runSchedules()``).
+    public nonisolated let scheduleClock: any ScheduleClock
+    /// Wakes the scheduler when the stack changes.
+    nonisolated let scheduleWakeup = ScheduleWakeup()
+    /// False until the first ``apply(stack:digest:file:actor:)`` of this process: the scheduler waits for it.
+    var schedulesOpen = false
 
     /// Opens the control plane over a log, replaying it into ``state``.
     ///
@@ -89,12 +95,15 @@ public actor ControlPlane {
     ///   - proxy: The traffic proxy to keep routing the stable ports; nil runs without one.
     ///   - trafficEnvironment: The environment served on the stable ports (``TrafficPlan``).
     ///   - metricsProvider: Where rollout analysis measures traffic; by default the proxy's windows.
+    ///   - scheduleClock: The wall clock of the scheduler (real time by default; tests move a manual one).
     public init(
         log: EventLog, agent: AgentClient, secrets: SecretSource? = nil, vault: SecretVault? = nil,
         baseDirectory: String, backupDirectory: String? = nil, prober: Prober = Prober(), proxy: ProxyClient? = nil,
         trafficEnvironment: String? = nil, metricsProvider: (any ReleaseMetricsProvider)? = nil,
+        scheduleClock: any ScheduleClock = SystemScheduleClock(),
         logger: Logger = Logger(label: "steward.controlplane")
     ) throws {
+        self.scheduleClock = scheduleClock
         self.metricsProvider = metricsProvider ?? proxy.map { ProxyMetricsProvider(client: $0) }
         self.log = log
         self.backupDirectory = backupDirectory
@@ -159,6 +168,7 @@ public actor ControlPlane {
         let records = try log.append(new)
         state = pending
         if !records.isEmpty { trafficSink.yield() }
+        if fresh.contains(where: { if case .stackApplied = $0 { true } else { false } }) { scheduleWakeup.signal() }
         if let last = records.last, last.seq - checkpointedSeq >= EventLog.checkpointInterval {
             do {
                 try log.appendCheckpoint(state, covering: last.seq, hash: last.hash, time: time)
@@ -174,7 +184,17 @@ public actor ControlPlane {
     // MARK: Stack
 
     /// Makes a validated stack the current definition (recorded only when it changed).
+    ///
+    /// The first call also opens the scheduler (``runSchedules()``): until the stack given at
+    /// start is in force, the log's previous stack could arm, disarm or fire schedules the file no
+    /// longer declares.
     public func apply(stack: StackSpec, digest: String, file: String, actor: String) throws {
+        defer {
+            if !schedulesOpen {
+                schedulesOpen = true
+                scheduleWakeup.signal()
+            }
+        }
         guard state.stackDigest != digest else { return }
         try record([.stackApplied(StackApplied(spec: stack, digest: digest, file: file))], actor: actor)
     }

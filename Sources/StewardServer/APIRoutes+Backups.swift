@@ -21,7 +21,11 @@ extension APIRoutes {
             }
             return try JSONAnswer.response(operation, status: .accepted)
         }
-        // Registered before `/backups/:id` routes so the constant path is never read as an id.
+        // Registered before `/backups/:id` routes so the constant paths are never read as an id.
+        api.get("/backups/schedules") { request, _ in
+            let environment = try request.textParameter("environment")
+            return try JSONAnswer.response(await controlPlane.schedules(environment: environment))
+        }
         api.post("/backups/prune") { request, context in
             let body = try await JSONAnswer.decode(BackupPruneRequest.self, from: request)
             let dryRun = body.dryRun ?? false

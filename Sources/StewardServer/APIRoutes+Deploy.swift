@@ -25,7 +25,8 @@ extension APIRoutes {
         api.post("/rollbacks") { request, context in
             let body = try await JSONAnswer.decode(RollbackRequest.self, from: request)
             let deployment = try await mapErrors {
-                try await controlPlane.rollback(service: body.service, environment: body.environment, actor: context.actor)
+                try await controlPlane.rollback(
+                    service: body.service, environment: body.environment, to: body.to, actor: context.actor)
             }
             return try JSONAnswer.response(deployment, status: .accepted)
         }

@@ -23,10 +23,13 @@ public struct DeployRequest: Codable, Sendable {
 public struct RollbackRequest: Codable, Sendable {
     public var service: String
     public var environment: String
+    /// An older release number to return to; by default the one that served before the current one.
+    public var to: Int?
 
-    public init(service: String, environment: String) {
+    public init(service: String, environment: String, to: Int? = nil) {
         self.service = service
         self.environment = environment
+        self.to = to
     }
 }
 

@@ -243,7 +243,10 @@ enum OpenAPIDocument {
                 "strategy": ["type": "string", "enum": DeployPolicy.Strategy.allCases.map(\.rawValue)],
             ],
         ],
-        "RollbackRequest": ["type": "object", "required": ["service", "environment"], "properties": ["service": text, "environment": text]],
+        "RollbackRequest": [
+            "type": "object", "required": ["service", "environment"],
+            "properties": ["service": text, "environment": text, "to": ["type": "integer", "minimum": 1]],
+        ],
         "StopRequest": [
             "type": "object", "required": ["environment"],
             "properties": ["environment": text, "reason": ["type": "string", "maxLength": 1024]],

@@ -99,6 +99,7 @@ public enum RoutePermissions {
         // verified backup; the events say who did it.
         "GET /api/v1/backups": .init(.viewer, .query),
         "GET /api/v1/backups/{id}": .init(.viewer, .backup(parameter: "id")),
+        "GET /api/v1/backups/schedules": .init(.viewer, .query),
         "POST /api/v1/backups": .init(.operator, .body),
         "POST /api/v1/backups/{id}/verify": .init(.operator, .backup(parameter: "id")),
         "POST /api/v1/backups/{id}/restore": .init(.operator, .backup(parameter: "id")),

@@ -130,6 +130,8 @@ final class StatusCounter: @unchecked Sendable {
     /// Answers that were not 200 with a version, and transport errors.
     var failures: [String] { lock.withLock { otherStatuses + transport } }
     var transportErrors: [String] { lock.withLock { transport } }
+    /// Every request made so far, answered or not.
+    var total: Int { lock.withLock { versions.values.reduce(0, +) + otherStatuses.count + transport.count } }
 
     /// Requests one after the other until stopped (or 100,000 requests, a bound for a runaway test).
     func run() async {

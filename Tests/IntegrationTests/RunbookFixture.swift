@@ -37,9 +37,14 @@ enum RunbookFixture {
     static let environments = "  development: {}\n  staging: {}\n  production: {}\n"
 
     /// A stack file: the given dependencies (name → URL), services and environments, then `runbooks`.
+    /// A dependency on port 1 is a placeholder nothing listens on: it is `required: false`, so
+    /// deployments do not wait for it in their pre-deployment checklist.
     static func stack(dependencies: [String: String], services: String, environments: String, runbooks: String) -> String {
         "version: 1\nstack: runbooks\ndependencies:\n"
-            + dependencies.sorted { $0.key < $1.key }.map { "  \($0.key):\n    url: \"\($0.value)\"\n" }.joined()
+            + dependencies.sorted { $0.key < $1.key }.map { name, url in
+                let placeholder = url.hasSuffix("127.0.0.1:1") || url.contains("127.0.0.1:1/")
+                return "  \(name):\n    url: \"\(url)\"\n" + (placeholder ? "    required: false\n" : "")
+            }.joined()
             + "services:\n" + services + "environments:\n" + environments + runbooks
     }
 

@@ -273,7 +273,7 @@ struct DayTwoDecisionTests {
                     lowest = min(lowest, ready.count)
                     pending += deployment.handle(.instanceStopped(id, at: t0)) ?? []
                 }
-            case .scheduleDeadline, .scheduleWake, .runSmoke, .finished:
+            case .scheduleDeadline, .scheduleWake, .runSmoke, .runChecklist, .finished:
                 break
             }
         }

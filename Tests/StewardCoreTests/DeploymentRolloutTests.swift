@@ -191,3 +191,41 @@ struct DeploymentRolloutTests {
         #expect(try weights() == ["stable": 100], "an aborted canary leaves the table in the step that aborts it")
     }
 }
+
+/// The pre-deployment checklist: nothing starts before it passed, every failure is listed.
+struct DeploymentChecklistTests {
+    let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+
+    func deployment() -> Deployment {
+        Deployment(
+            id: 1, target: ServiceEnvironment(service: "api", environment: "production"), release: 2, previousRelease: 1,
+            oldInstances: ["api-production-r1-0"], newInstances: ["api-production-r2-0"], batchSize: 1,
+            readinessTimeout: .seconds(30), checklist: true, requestedBy: "alice", createdAt: t0)
+    }
+
+    @Test func nothingStartsUntilTheChecklistPassed() throws {
+        var deployment = deployment()
+        #expect(deployment.handle(.start(at: t0)) == [.runChecklist])
+        #expect(deployment.phase == .checking)
+        #expect(deployment.resume() == [.runChecklist], "a restart runs the checklist again")
+        let effects = deployment.handle(.checked(failures: [], at: t0.addingTimeInterval(1)))
+        #expect(effects == [.startInstances(["api-production-r2-0"], release: 2), .scheduleDeadline(t0.addingTimeInterval(31))])
+        #expect(deployment.phase == .rolling)
+    }
+
+    @Test func aFailedChecklistFailsTheDeploymentListingEveryItem() throws {
+        var deployment = deployment()
+        _ = deployment.handle(.start(at: t0))
+        let effects = deployment.handle(.checked(failures: ["required variable API_KEY is not set", "dependency db is not reachable"], at: t0))
+        #expect(effects == [.finished(.failed, reason: deployment.reason)])
+        #expect(deployment.reason == "the pre-deployment checklist failed: required variable API_KEY is not set; dependency db is not reachable")
+        #expect(deployment.phase == .failed)
+    }
+
+    @Test func anAbortWhileCheckingFailsAtOnce() throws {
+        var deployment = deployment()
+        _ = deployment.handle(.start(at: t0))
+        #expect(deployment.handle(.abort(reason: "no", at: t0)) == [.finished(.failed, reason: "no")])
+        #expect(deployment.handle(.checked(failures: [], at: t0)) == nil, "a late checklist result changes nothing")
+    }
+}

@@ -163,7 +163,8 @@ extension EnforcedKeysTests {
     }
 
     /// Backups run from the control plane (create into the destination, verify with integrity
-    /// queries, prune by retention): those keys are enforced; a schedule and backups before deploys are not yet.
+    /// queries, prune by retention) and on their schedule (cron in a time zone): those keys are
+    /// enforced; backups before deploys are not yet.
     @Test func backupKeysThatRunAreEnforced() throws {
         let text = """
             version: 1
@@ -180,6 +181,7 @@ extension EnforcedKeysTests {
             backups:
               - dependency: db
                 schedule: "0 2 * * *"
+                timeZone: America/New_York
                 destination: s3://bucket/db
                 retention: {keepLast: 3}
                 verify: true
@@ -187,10 +189,10 @@ extension EnforcedKeysTests {
                 beforeDeploy: true
             """
         let warned = Set(Self.analyze(text).warnings.map(\.keyPath))
-        for key in ["schedule", "beforeDeploy"] {
+        for key in ["beforeDeploy"] {
             #expect(warned.contains { $0.hasPrefix("backups") && $0.hasSuffix(key) }, "\(key) is not enforced: \(warned)")
         }
-        for key in ["dependency", "retention", "verify", "integrityQueries", "keepLast", "destination"] {
+        for key in ["dependency", "schedule", "timeZone", "retention", "verify", "integrityQueries", "keepLast", "destination"] {
             #expect(!warned.contains { $0.hasSuffix(key) }, "\(key) is enforced: \(warned)")
         }
         #expect(!warned.contains("backups"))

@@ -35,6 +35,8 @@ struct AccessFixture {
           db:
             type: postgres
             url: postgres://app@127.0.0.1:9/app
+            # Nothing listens there: deployments must not wait for it (no pre-deployment checklist).
+            required: false
             migrations: db/migrations
         services:
           api:
@@ -273,6 +275,7 @@ struct AccessFixture {
             "POST /api/v1/runbook-runs/{id}/cancel": ("/api/v1/runbook-runs/\(waitingRun)/cancel", nil, json),
             "GET /api/v1/backups": ("/api/v1/backups?environment=production", nil, json),
             "GET /api/v1/backups/{id}": ("/api/v1/backups/\(Self.storedBackup)", nil, json),
+            "GET /api/v1/backups/schedules": ("/api/v1/backups/schedules?environment=production", nil, json),
             "POST /api/v1/backups": ("/api/v1/backups", #"{"dependency":"db","environment":"production"}"#, json),
             "POST /api/v1/backups/{id}/verify": ("/api/v1/backups/\(Self.storedBackup)/verify", nil, json),
             "POST /api/v1/backups/{id}/restore": ("/api/v1/backups/\(Self.storedBackup)/restore", #"{"force":true}"#, json),

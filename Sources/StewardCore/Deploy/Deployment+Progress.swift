@@ -73,7 +73,7 @@ extension Deployment {
 extension Deployment.Input {
     /// Every input's name, as used in event types (`deployment.NAME`).
     public static let names = [
-        "started", "instance-ready", "instance-failed", "instance-stopped", "deadline-passed", "aborted",
+        "started", "checked", "instance-ready", "instance-failed", "instance-stopped", "deadline-passed", "aborted",
         "promoted", "woke", "smoke-passed", "smoke-failed", "analysis-passed", "rule-failed",
     ]
 
@@ -81,6 +81,7 @@ extension Deployment.Input {
     public var name: String {
         switch self {
         case .start: "started"
+        case .checked: "checked"
         case .instanceReady: "instance-ready"
         case .instanceFailed: "instance-failed"
         case .instanceStopped: "instance-stopped"
@@ -98,7 +99,7 @@ extension Deployment.Input {
     /// When it happened.
     public var at: Date {
         switch self {
-        case .start(let at), .instanceReady(_, let at), .instanceFailed(_, _, let at), .instanceStopped(_, let at),
+        case .start(let at), .checked(_, let at), .instanceReady(_, let at), .instanceFailed(_, _, let at), .instanceStopped(_, let at),
             .deadlinePassed(let at), .abort(_, let at), .promote(_, let at), .wake(let at), .smokePassed(let at),
             .smokeFailed(_, let at), .analysisPassed(let at), .ruleFailed(_, let at):
             at

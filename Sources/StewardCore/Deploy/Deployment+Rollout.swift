@@ -60,7 +60,7 @@ extension Deployment {
             guard phase == .rolling || phase == .warm else { return nil }
             return abort(because: reason, at: at)
 
-        case .start, .instanceReady, .instanceFailed, .instanceStopped, .deadlinePassed, .abort:
+        case .start, .checked, .instanceReady, .instanceFailed, .instanceStopped, .deadlinePassed, .abort:
             return nil
         }
     }

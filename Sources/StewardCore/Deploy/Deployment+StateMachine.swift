@@ -9,8 +9,21 @@ extension Deployment {
         switch input {
         case .start(let at):
             guard phase == .pending else { return nil }
-            phase = .rolling
             startedAt = at
+            if checklist {
+                phase = .checking
+                return [.runChecklist]
+            }
+            phase = .rolling
+            return startBatch(0, at: at)
+
+        case .checked(let failures, let at):
+            guard phase == .checking else { return nil }
+            guard failures.isEmpty else {
+                reason = "the pre-deployment checklist failed: " + failures.joined(separator: "; ")
+                return finish(.failed, at: at)
+            }
+            phase = .rolling
             return startBatch(0, at: at)
 
         case .instanceReady(let id, let at):
@@ -78,6 +91,9 @@ extension Deployment {
         switch phase {
         case .pending, .succeeded, .failed:
             return []
+        case .checking:
+            // Checks change nothing, and preDeploy commands must be safe to run again (migrations are).
+            return [.runChecklist]
         case .rolling, .warm:
             var effects: [Effect] = []
             let pendingStops = retired.filter { !stopped.contains($0) }
@@ -119,7 +135,7 @@ extension Deployment {
         wakeAt = nil
         // The old release takes all the traffic back in this very step: the table drops the new one.
         weight = 0
-        if phase == .pending {
+        if phase == .pending || phase == .checking {
             return finish(.failed, at: at)
         }
         phase = .aborting

@@ -19,6 +19,9 @@ public struct Deployment: Sendable, Codable, Equatable {
     public enum Phase: String, Sendable, Codable, CaseIterable {
         /// Created, not yet started (waiting for its turn).
         case pending
+        /// Running the pre-deployment checklist (required variables, reachable dependencies,
+        /// `preDeploy` commands); no instance has started.
+        case checking
         /// Starting new instances batch by batch and stopping old ones; with a ``Rollout``,
         /// starting every new instance and then walking the rollout's steps.
         case rolling
@@ -49,6 +52,8 @@ public struct Deployment: Sendable, Codable, Equatable {
     /// Something that happened to the deployment.
     public enum Input: Sendable, Codable, Equatable {
         case start(at: Date)
+        /// The pre-deployment checklist ran: every item that failed, or none.
+        case checked(failures: [String], at: Date)
         /// A started instance passed readiness.
         case instanceReady(String, at: Date)
         /// A started instance cannot become ready (crash loop, missing executable…).
@@ -86,6 +91,8 @@ public struct Deployment: Sendable, Codable, Equatable {
         case scheduleWake(Date)
         /// Run the smoke commands against the new release and feed the outcome.
         case runSmoke
+        /// Run the pre-deployment checklist and feed ``Input/checked(failures:at:)``.
+        case runChecklist
         /// The deployment reached a final phase.
         case finished(Phase, reason: String?)
     }
@@ -111,6 +118,8 @@ public struct Deployment: Sendable, Codable, Equatable {
     public var weight: Int
     /// When a timed pause or the warm period ends.
     public var wakeAt: Date?
+    /// Whether the pre-deployment checklist runs before any instance starts.
+    public var checklist: Bool
     public var readinessTimeout: TimeSpan
     public var phase: Phase
     /// Index of the batch being rolled out.
@@ -130,8 +139,9 @@ public struct Deployment: Sendable, Codable, Equatable {
     public init(
         id: Int, kind: Kind = .deploy, target: ServiceEnvironment, release: Int, previousRelease: Int?,
         oldInstances: [String], newInstances: [String], batchSize: Int, readinessTimeout: TimeSpan,
-        rollout: Rollout? = nil, requestedBy: String, createdAt: Date
+        rollout: Rollout? = nil, checklist: Bool = false, requestedBy: String, createdAt: Date
     ) {
+        self.checklist = checklist
         self.id = id
         self.kind = kind
         self.target = target

@@ -7,7 +7,7 @@ import Foundation
 /// cannot read one falls back to an earlier one (it is marked informational).
 ///
 /// JSON (v1): `{"v":1, "informational":true, "covers":{"seq":N, "hash":H}, "state":{"stack":…?,
-/// "releases":[…], "current":[…], "stopped":[…]?, "deployments":[…], "instances":[…], "dependencies":[…], "runbookRuns":[…]?}}`, every
+/// "releases":[…], "current":[…], "stopped":[…]?, "deployments":[…], "instances":[…], "dependencies":[…], "runbookRuns":[…]?, "schedules":[…]?}}`, every
 /// list sorted by its key; see `docs/events.md`.
 public struct StateCheckpoint: Sendable, Equatable {
     /// The sequence number of the last event folded into ``state``.
@@ -35,7 +35,7 @@ extension StateCheckpoint: Codable {
     }
 
     enum StateKeys: String, CodingKey {
-        case stack, releases, current, stopped, deployments, instances, dependencies, runbookRuns
+        case stack, releases, current, stopped, deployments, instances, dependencies, runbookRuns, schedules
     }
 
     enum CurrentKeys: String, CodingKey {
@@ -95,12 +95,16 @@ extension StateCheckpoint: Codable {
         for run in try body.decodeIfPresent([RunbookRun].self, forKey: .runbookRuns) ?? [] {
             state.runbookRuns[run.id] = run
         }
+        // Absent in checkpoints written before schedules existed, or when none is armed.
+        for entry in try body.decodeIfPresent([ScheduleStatePayload].self, forKey: .schedules) ?? [] {
+            state.schedules[entry.id] = entry.record
+        }
         self.state = state
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let hasRollout = state.deployments.values.contains { $0.rollout != nil }
+        let hasRollout = state.deployments.values.contains { $0.rollout != nil || $0.checklist }
         try container.encode(hasRollout ? 2 : EventFormat.written, forKey: .v)
         try container.encode(true, forKey: .informational)
         var covers = container.nestedContainer(keyedBy: CoversKeys.self, forKey: .covers)
@@ -145,6 +149,11 @@ extension StateCheckpoint: Codable {
             }, forKey: .dependencies)
         if !state.runbookRuns.isEmpty {
             try body.encode(state.runbookRuns.keys.sorted().compactMap { state.runbookRuns[$0] }, forKey: .runbookRuns)
+        }
+        if !state.schedules.isEmpty {
+            try body.encode(
+                state.schedules.keys.sorted().compactMap { id in state.schedules[id].map { ScheduleStatePayload(id: id, record: $0) } },
+                forKey: .schedules)
         }
     }
 }

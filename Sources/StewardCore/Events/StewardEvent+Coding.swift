@@ -64,6 +64,8 @@ extension StewardEvent {
             return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
         case .migration(let value):
             return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
+        case .schedule(let value):
+            return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
         case .controlPlaneStarted(let value):
             return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
         case .checkpoint(let value):
@@ -176,6 +178,9 @@ extension StewardEvent {
             var value = try PayloadCoding.decode(MigrationEvent.self, from: payload)
             value.change = change
             return .migration(value)
+        case "schedule":
+            guard let change = ScheduleEvent.Change(rawValue: name) else { break }
+            return .schedule(try PayloadCoding.decode(ScheduleEvent.self, from: payload).validated(as: change))
         case "runbook":
             return .runbook(try RunbookEventPayload.decode(type: type, from: payload))
         case "deployment":

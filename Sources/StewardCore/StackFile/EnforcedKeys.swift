@@ -14,9 +14,9 @@ extension StackFile {
         static let bySection: [Schema.Section: Set<String>] = [
             // Not enforced: slos, alerts, incidents, recovery (no engine runs them yet).
             .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups"],
-            // The URL is resolved into instances and probed; `steward migrate` runs `migrations`.
-            // `required` gates no deployment yet.
-            .dependency: ["type", "url", "migrations"],
+            // The URL is resolved into instances and probed; `steward migrate` runs `migrations`; a
+            // `required` one must be reachable before a deployment starts (ControlPlane+Checklist.swift).
+            .dependency: ["type", "url", "migrations", "required"],
             // `port` is the stable port the traffic proxy serves (TrafficPlan). Not enforced: `dependsOn` (no start order).
             .service: [
                 "command", "args", "env", "workingDirectory", "instances", "liveness", "readiness",
@@ -31,8 +31,11 @@ extension StackFile {
             // (Deployment+Rollout.swift) with smoke commands (`healthCheckRetries` attempts each), canary
             // steps, analysis (ControlPlane+Analysis.swift) and the warm period. Not enforced:
             // `maxUnavailable` (batches never stop an old instance before its replacement is ready),
-            // `preDeploy`/`postDeploy` (no hooks run yet); `rollback` is partly enforced (below).
-            .deploy: ["strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary"],
+            // `postDeploy` (no hook runs after a deployment yet); `rollback` is partly enforced (below).
+            // `preDeploy` commands run in the pre-deployment checklist.
+            .deploy: [
+                "strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary", "preDeploy",
+            ],
             .canary: ["steps"],
             .canaryStep: Set(Schema.canaryStep),
             // Runbooks run as declared (`steward runbook run`).
@@ -43,14 +46,15 @@ extension StackFile {
             .runbookRedis: Set(Schema.runbookRedis),
             .runbookScale: Set(Schema.runbookScale),
             // Environments override instance counts and variables; `steward backup prune` applies their
-            // retention; `steward migrate` takes a verified backup first where `backupBeforeMigrate` says so.
-            .environment: ["instances", "env", "backupRetention", "backupBeforeMigrate"],
+            // retention; `steward migrate` takes a verified backup first where `backupBeforeMigrate` says so;
+            // `requiredEnv` is checked before each deployment starts (ControlPlane+Checklist.swift).
+            .environment: ["instances", "env", "backupRetention", "backupBeforeMigrate", "requiredEnv"],
             // `steward backup create` takes the backup into its `destination` (a folder, or an
             // s3:// bucket prefix reached through the s3 dependency naming the bucket) and verifies
             // it with its integrity queries when `verify`; `steward backup prune` applies its
-            // retention. Not enforced: `schedule` and `timeZone` (nothing runs on a schedule yet),
-            // `beforeDeploy` (deployments take none yet).
-            .backup: ["dependency", "verify", "integrityQueries", "retention", "destination"],
+            // retention. The scheduler (ControlPlane+Schedules.swift) takes one on its `schedule`, read in
+            // its `timeZone`, in every environment. Not enforced: `beforeDeploy` (deployments take none yet).
+            .backup: ["dependency", "verify", "integrityQueries", "retention", "destination", "schedule", "timeZone"],
             .retention: Set(Schema.retention),
         ]
 

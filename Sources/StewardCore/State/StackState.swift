@@ -20,6 +20,8 @@ public struct StackState: Sendable, Equatable {
     public var dependencies: [String: DependencyObservation] = [:]
     /// Runbook runs, by id.
     public var runbookRuns: [Int: RunbookRun] = [:]
+    /// What the log says about each schedule (`backup:DEPENDENCY:ENVIRONMENT`): when it was armed, its last fire.
+    public var schedules: [String: ScheduleRecord] = [:]
 
     public init() {}
 
@@ -73,6 +75,8 @@ public struct StackState: Sendable, Equatable {
             } else {
                 runbookRuns[event.run]?.apply(event)
             }
+        case .schedule(let event):
+            schedules.apply(event)
         // Backups are not folded: the store's manifests are what exists (a file can be removed
         // behind the log's back), and the events are their history. Migrations neither: each
         // database's history table is what is applied.

@@ -27,8 +27,15 @@ extension ControlPlane {
     }
 
     /// Records `backup.started` for a new backup and registers its operation; the caller runs the job.
+    ///
+    /// - Parameters:
+    ///   - id: The backup's id (a new one by default).
+    ///   - recordedFirst: Events appended in the same write, before `backup.started` (a schedule's fire).
     /// - Throws: ``ControlPlaneError/conflict(_:)`` while a backup of the dependency runs there.
-    func beginBackup(dependency: String, environment: String, deployment: String?, actor: String) throws -> BackupOperation {
+    func beginBackup(
+        dependency: String, environment: String, deployment: String?, actor: String, id: String? = nil,
+        recordedFirst: [StewardEvent] = []
+    ) throws -> BackupOperation {
         // Refuses a control plane without backups, or a destination that cannot be resolved, before anything is recorded.
         _ = try backupStorage(dependency: dependency, environment: environment)
         if let running = backupOperations.values.first(where: {
@@ -36,10 +43,10 @@ extension ControlPlane {
         }) {
             throw ControlPlaneError.conflict("backup \(running.backup) of \(dependency) in \(environment) is still running")
         }
-        let id = BackupManifest.newID(at: Date())
+        let id = id ?? BackupManifest.newID(at: Date())
         var started = BackupEvent(.started, backup: id, environment: environment, dependency: dependency)
         started.deployment = deployment
-        try record([.backup(started)], actor: actor)
+        try record(recordedFirst + [.backup(started)], actor: actor)
         let operation = BackupOperation(
             kind: .create, backup: id, environment: environment, dependency: dependency, startedBy: actor,
             startedAt: Date())
@@ -119,8 +126,11 @@ extension ControlPlane {
     /// `backupRetention`; none keeps everything. Each deletion is recorded (`backup.pruned`)
     /// before the files go. A backup with an operation running is kept. Every place the
     /// environment's backups are kept is pruned (`DATA/backups` and each `destination`).
+    /// - Parameter dependency: Only the backups of this dependency (the scheduler's prune after a backup); nil: all.
     /// - Returns: every backup of the environment with the decision and its reasons.
-    public func pruneBackups(environment: String, dryRun: Bool, actor: String) async throws -> [BackupPruneItem] {
+    public func pruneBackups(environment: String, dependency only: String? = nil, dryRun: Bool, actor: String) async throws
+        -> [BackupPruneItem]
+    {
         guard let stack = state.stack else { throw ControlPlaneError.invalid("no stack is loaded") }
         guard let environmentSpec = stack.environment(named: environment) else {
             throw ControlPlaneError.notFound(
@@ -130,7 +140,8 @@ extension ControlPlane {
         var storageOf = [String: any BackupStorage]()
         for storage in try backupStorages(environment: environment) {
             do {
-                for backup in try await storage.retained() where backup.environment == environment {
+                for backup in try await storage.retained()
+                where backup.environment == environment && (only == nil || backup.dependency == only) {
                     guard storageOf[backup.id] == nil else { continue }
                     retained.append(backup)
                     storageOf[backup.id] = storage

@@ -16,7 +16,7 @@ extension Steward {
                 services that use it only for the swap. Exit codes: 0 done, 1 the operation failed, 2 refused \
                 by the server (role, unknown backup), 3 server unreachable.
                 """,
-            subcommands: [Create.self, List.self, Show.self, Verify.self, Restore.self, Prune.self]
+            subcommands: [Create.self, List.self, Show.self, Verify.self, Restore.self, Prune.self, Schedules.self]
         )
 
         /// `steward backup create DEPENDENCY --env ENV [--wait]`.
@@ -176,6 +176,44 @@ extension Steward {
                         print("\(verdict)  \(item.backup)  \(item.dependency)\(item.verified ? "  verified" : "")  \(item.reasons.joined(separator: "; "))")
                     }
                     print(dryRun ? "dry run: nothing was deleted" : "\(answer.deleted) deleted")
+                }
+            }
+        }
+
+        /// `steward backup schedules [--env ENV]`.
+        struct Schedules: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List scheduled backups: next fire time, last run, and what happens after a downtime.",
+                discussion: """
+                    Each `backups:` entry with a `schedule` (five-field cron, read in its `timeZone`) runs in every \
+                    environment of the stack: a backup, verified when the entry says so, then retention for that \
+                    dependency. A fire time missed while the control plane was down runs once when it is back, \
+                    never a burst. Times are UTC.
+                    """)
+            @Option(name: .customLong("env"), help: "Only the schedules of this environment.") var environment: String?
+            @OptionGroup var options: ClientOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let query = environment.map { "?environment=\($0.urlQueryEncoded)" } ?? ""
+                    let data = try await options.client().send("GET", "/api/v1/backups/schedules\(query)")
+                    if options.output == .json { return printJSON(data) }
+                    let schedules = try JSONDecoder.steward.decode([ScheduleView].self, from: data)
+                    if schedules.isEmpty { return print("no scheduled backups (add `schedule:` to a `backups:` entry)") }
+                    for schedule in schedules {
+                        let next = schedule.nextFireAt.map { "next \(StewardDate.format($0))" } ?? "never fires"
+                        print("\(schedule.id)  \(schedule.cron) (\(schedule.timeZone))  \(next)\(schedule.running ? "  running" : "")")
+                        guard let last = schedule.lastRun else {
+                            print("  no run yet")
+                            continue
+                        }
+                        var line = "  last run for \(StewardDate.format(last.scheduledFor)), started \(StewardDate.format(last.firedAt))"
+                        if last.missed > 0 { line += " (\(last.missed) earlier fire time\(last.missed == 1 ? "" : "s") missed)" }
+                        if let backup = last.backup { line += ": backup \(backup)" }
+                        if let error = last.error { line += ": not started: \(error)" }
+                        print(line)
+                    }
+                    print("after a downtime: \(ScheduleView.policy)")
                 }
             }
         }

@@ -89,9 +89,10 @@ extension Steward {
         static let configuration = CommandConfiguration(
             abstract: "Return a service in an environment to the release that served before the current one.",
             discussion: """
-                While a blue/green or canary deployment is in its warm period (switched, the previous release \
-                still running), the rollback is instant: the deployment is aborted and the traffic flips back \
-                to the warm release, with no restart. Otherwise the previous release is deployed again.
+                While a blue/green or canary deployment keeps the previous release warm, this is one weight flip: \
+                the old instances are still running and take all the traffic back at once, with no restart, and \
+                the command says so (`instant rollback: …`; with --wait it exits 0 once the flip is done). \
+                Otherwise it deploys the previous release (or --to RELEASE, as `steward releases` numbers them) again.
                 """)
 
         @Argument(help: "The service to roll back.")
@@ -99,6 +100,9 @@ extension Steward {
 
         @Option(name: .customLong("env"), help: "The environment.")
         var environment: String
+
+        @Option(name: .customLong("to"), help: "The release number to return to (default: the one before the current).")
+        var release: Int?
 
         @Flag(help: "Follow the rollback until it finishes; exit non-zero when it fails.")
         var wait = false
@@ -110,7 +114,7 @@ extension Steward {
 
         func run() async throws {
             try await reportingErrors {
-                let request = RollbackRequest(service: service, environment: environment)
+                let request = RollbackRequest(service: service, environment: environment, to: release)
                 let data = try await options.client().send("POST", "/api/v1/rollbacks", body: try JSONEncoder.steward.encode(request))
                 let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
                 // The answer is the deployment that carries the rollback: a new one of kind rollback, or

@@ -7,16 +7,17 @@ import Foundation
 /// "readinessTimeoutMs":N, "requestedBy":WHO, "createdAt":DATE}`. Inside a checkpoint the same
 /// object is written without `v`.
 ///
-/// JSON (v2): v1 plus `"rollout":{…}` (see ``Rollout``) for a blue/green or canary deployment. A
-/// rolling deployment is still written as v1, so older readers refuse only the logs they would misread.
+/// JSON (v2): v1 plus `"rollout":{…}` (see ``Rollout``) for a blue/green or canary deployment and
+/// `"checklist":true` for one that runs the pre-deployment checklist. A deployment with neither is
+/// still written as v1, so older readers refuse only the logs they would misread.
 struct DeploymentPlanPayload: Codable {
     enum CodingKeys: String, CodingKey {
         case v, deployment, kind, service, environment, release, previousRelease, oldInstances, newInstances,
-            batchSize, readinessTimeoutMs, requestedBy, createdAt, rollout
+            batchSize, readinessTimeoutMs, requestedBy, createdAt, rollout, checklist
     }
 
-    /// The version a deployment's plan is written in: 2 only when it has a rollout.
-    static func version(of deployment: Deployment) -> Int { deployment.rollout == nil ? 1 : 2 }
+    /// The version a deployment's plan is written in: 2 only when it has a rollout or a checklist.
+    static func version(of deployment: Deployment) -> Int { deployment.rollout == nil && !deployment.checklist ? 1 : 2 }
 
     var deployment: Deployment
     var standalone: Bool
@@ -45,6 +46,7 @@ struct DeploymentPlanPayload: Codable {
             batchSize: try container.decode(Int.self, forKey: .batchSize),
             readinessTimeout: .milliseconds(try container.decode(Int64.self, forKey: .readinessTimeoutMs)),
             rollout: try container.decodeIfPresent(Rollout.self, forKey: .rollout),
+            checklist: try container.decodeIfPresent(Bool.self, forKey: .checklist) ?? false,
             requestedBy: try container.decode(String.self, forKey: .requestedBy),
             createdAt: try container.decodeDate(forKey: .createdAt))
         standalone = container.contains(.v)
@@ -66,6 +68,7 @@ struct DeploymentPlanPayload: Codable {
         try container.encode(deployment.requestedBy, forKey: .requestedBy)
         try container.encodeDate(deployment.createdAt, forKey: .createdAt)
         try container.encodeIfPresent(deployment.rollout, forKey: .rollout)
+        if deployment.checklist { try container.encode(true, forKey: .checklist) }
     }
 }
 
@@ -129,10 +132,10 @@ struct DeploymentProgressPayload: Codable {
 ///
 /// JSON (v1): `{"v":1, "deployment":ID, "at":DATE, "instance":ID?, "reason":TEXT?, "by":WHO?, "result":{progress}}`.
 /// `instance` is present for the instance steps, `reason` for `instance-failed`, `aborted`,
-/// `smoke-failed` and `rule-failed`, `by` for `promoted`.
+/// `smoke-failed` and `rule-failed`, `by` for `promoted`, `failures` for `checked`.
 struct DeploymentStepPayload: Codable {
     enum CodingKeys: String, CodingKey {
-        case v, deployment, at, instance, reason, by, result
+        case v, deployment, at, instance, reason, by, failures, result
     }
 
     var deployment: Int
@@ -140,6 +143,7 @@ struct DeploymentStepPayload: Codable {
     var instance: String?
     var reason: String?
     var by: String?
+    var failures: [String]?
     var result: Deployment.Progress
 
     init(id: Int, input: Deployment.Input, result: Deployment.Progress) {
@@ -154,6 +158,7 @@ struct DeploymentStepPayload: Codable {
             self.reason = reason
         case .abort(let reason, _), .smokeFailed(let reason, _), .ruleFailed(let reason, _): self.reason = reason
         case .promote(let who, _): by = who
+        case .checked(let failed, _): failures = failed
         }
     }
 
@@ -168,6 +173,11 @@ struct DeploymentStepPayload: Codable {
         }
         switch name {
         case "started": return .start(at: at)
+        case "checked":
+            guard let failures else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "deployment.checked needs the field 'failures'"))
+            }
+            return .checked(failures: failures, at: at)
         case "instance-ready": return .instanceReady(try need(instance, "instance"), at: at)
         case "instance-failed":
             return .instanceFailed(try need(instance, "instance"), reason: try need(reason, "reason"), at: at)
@@ -192,6 +202,7 @@ struct DeploymentStepPayload: Codable {
         instance = try container.decodeIfPresent(String.self, forKey: .instance)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         by = try container.decodeIfPresent(String.self, forKey: .by)
+        failures = try container.decodeIfPresent([String].self, forKey: .failures)
         result = try container.decode(DeploymentProgressPayload.self, forKey: .result).progress
     }
 
@@ -203,6 +214,7 @@ struct DeploymentStepPayload: Codable {
         try container.encodeIfPresent(instance, forKey: .instance)
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(by, forKey: .by)
+        try container.encodeIfPresent(failures, forKey: .failures)
         try container.encode(DeploymentProgressPayload(result), forKey: .result)
     }
 }
