@@ -43,9 +43,12 @@ extension ControlPlane {
         while !Task.isCancelled {
             for job in await analysisJobs() {
                 do {
-                    let verdict = try await provider.analyze(
-                        job.rules, release: job.release, baseline: job.baseline, of: job.target, startedAt: job.startedAt)
-                    await conclude(job, verdict)
+                    let now = Date()
+                    let verdicts = try await provider.judge(
+                        job.rules, release: job.release, baseline: job.baseline, of: job.target, startedAt: job.startedAt,
+                        now: now)
+                    await remember(job, verdicts, at: now)
+                    await conclude(job, AnalysisVerdict(combining: verdicts, of: job.rules))
                     failing = false
                 } catch {
                     // Said once per outage; no data never passes, so a gate simply waits.
@@ -99,6 +102,64 @@ extension ControlPlane {
             if case .gate = job.purpose { handle(job.deployment, .analysisPassed(at: Date())) }
         case .inconclusive:
             break  // no data never passes: the step's deadline ends a gate that cannot decide
+        }
+    }
+}
+
+/// The latest verdict of one rule of a rollout, as the analysis loop last judged it.
+public struct RuleJudgement: Sendable, Equatable {
+    /// Whether the rule is one of the rollback rules or belongs to an analysis step.
+    public enum Purpose: Sendable, Equatable {
+        /// A rollback rule, checked whenever the new release takes traffic.
+        case rollback
+        /// A rule of the analysis step at this index.
+        case gate(step: Int)
+    }
+
+    public var rule: MetricRule
+    public var purpose: Purpose
+    public var verdict: RuleVerdict
+    /// When it was judged.
+    public var at: Date
+
+    public init(rule: MetricRule, purpose: Purpose, verdict: RuleVerdict, at: Date) {
+        self.rule = rule
+        self.purpose = purpose
+        self.verdict = verdict
+        self.at = at
+    }
+}
+
+extension ControlPlane {
+    /// How many deployments' latest verdicts are kept (the most recent ids).
+    static var judgedDeploymentsKept: Int { 16 }
+
+    /// The latest verdict of each rule of a deployment: its rollback rules, then the rules of each
+    /// analysis step judged so far (a step's rules keep their last verdict once it is passed).
+    /// Empty when no analysis ran in this process (no metrics source, not yet, or a restart since).
+    public func ruleJudgements(of deployment: Int) -> [RuleJudgement] {
+        guard let byJob = latestJudgements[deployment] else { return [] }
+        return byJob.values.sorted { order($0.first?.purpose) < order($1.first?.purpose) }.flatMap { $0 }
+    }
+
+    private func order(_ purpose: RuleJudgement.Purpose?) -> Int {
+        switch purpose {
+        case .rollback?, nil: -1
+        case .gate(let step)?: step
+        }
+    }
+
+    /// Keeps the verdicts of one analysis as the latest of its rules.
+    func remember(_ job: AnalysisJob, _ verdicts: [RuleVerdict], at: Date) {
+        let purpose: RuleJudgement.Purpose = switch job.purpose {
+        case .rollbackRules: .rollback
+        case .gate(let step): .gate(step: step)
+        }
+        latestJudgements[job.deployment, default: [:]][job.key] = zip(job.rules, verdicts).map {
+            RuleJudgement(rule: $0, purpose: purpose, verdict: $1, at: at)
+        }
+        if latestJudgements.count > Self.judgedDeploymentsKept {
+            for id in latestJudgements.keys.sorted().dropLast(Self.judgedDeploymentsKept) { latestJudgements[id] = nil }
         }
     }
 }

@@ -68,6 +68,9 @@ public actor ControlPlane {
     /// When each running analysis started, by ``AnalysisJob/key`` (memory only: after a restart an
     /// analysis starts over, which only makes it wait longer, never pass sooner).
     var analysisStarts: [String: Date] = [:]
+    /// The latest verdict of each rule, by deployment and ``AnalysisJob/key``, for the progress
+    /// views (``ruleJudgements(of:)``); memory only, the most recent deployments.
+    var latestJudgements: [Int: [String: [RuleJudgement]]] = [:]
     /// The plan the proxy last accepted; nil until a push succeeded.
     public internal(set) var pushedTraffic: TrafficPlan.Plan?
     /// False while pushes to the proxy fail (a drain then waits for nothing).

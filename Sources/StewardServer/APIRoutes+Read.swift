@@ -54,7 +54,8 @@ extension APIRoutes {
             guard let deployment = controlPlane.recordedState.deployments[id] else {
                 throw APIError.notFound("no deployment \(id)")
             }
-            return try JSONAnswer.response(deployment)
+            let ruleFailed = try deployment.phase == .failed && deployment.rollout != nil && ruleFailed(id, in: log)
+            return try JSONAnswer.response(DeploymentAnswer(deployment: deployment, ruleFailed: ruleFailed))
         }
         api.get("/instances") { request, _ in
             let service = try request.textParameter("service")

@@ -47,6 +47,7 @@ public enum APIRoutes {
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
+        addRolloutRoutes(to: api, controlPlane: controlPlane)
         addOperationRoutes(to: api, controlPlane: controlPlane)
         addAccessRoutes(to: api, log: log, now: now)
         addSecretRoutes(to: api, controlPlane: controlPlane)

@@ -91,6 +91,18 @@ enum OpenAPIDocument {
             method: "get", path: "/api/v1/deployments/{id}", summary: "One deployment", parameters: [path("id", id)],
             responses: [200: "deployment", 404: "no such deployment"], answer: ref("Deployment")),
         Operation(
+            method: "get", path: "/api/v1/deployments/{id}/metrics",
+            summary: "A deployment's step, weights and each release's traffic over a recent window, with its rules' latest verdicts",
+            parameters: [
+                path("id", id),
+                query("window", ["type": "string", "pattern": "^(([1-9]|[1-9][0-9]|[1-8][0-9][0-9]|900)s|([1-9]|1[0-5])m)$"]),
+            ],
+            responses: [
+                200: "measured", 404: "no such deployment",
+                409: "nothing measures traffic (no proxy, no Prometheus)", 502: "the metrics source did not answer",
+            ],
+            answer: ref("RolloutMetrics")),
+        Operation(
             method: "post", path: "/api/v1/deployments/{id}/abort", summary: "Abort a deployment in progress",
             parameters: [path("id", id)], body: ("application/json", ref("AbortRequest"), false),
             responses: [202: "aborting", 404: "no such deployment", 409: "already finished"], answer: ref("Deployment")),
@@ -298,6 +310,42 @@ enum OpenAPIDocument {
                 "wakeAt": ["type": "string"], "rollout": ["type": "object"],
                 "release": ["type": "integer"], "previousRelease": ["type": "integer"], "reason": ["type": "string"],
                 "newInstances": list(["type": "string"]), "oldInstances": list(["type": "string"]),
+                "ruleFailed": ["type": "boolean"],
+            ],
+        ],
+        "RolloutMetrics": [
+            "type": "object",
+            "required": [
+                "deployment", "service", "environment", "kind", "strategy", "phase", "steps", "windowSeconds", "measuredAt",
+                "releases", "rules",
+            ],
+            "properties": [
+                "deployment": ["type": "integer"], "service": ["type": "string"], "environment": ["type": "string"],
+                "kind": ["type": "string", "enum": Deployment.Kind.allCases.map(\.rawValue)],
+                "strategy": ["type": "string", "enum": DeployPolicy.Strategy.allCases.map(\.rawValue)],
+                "phase": ["type": "string", "enum": Deployment.Phase.allCases.map(\.rawValue)],
+                "step": ["type": "integer"], "steps": list(["type": "string"]),
+                "weight": ["type": "integer", "minimum": 0, "maximum": 100], "wakeAt": ["type": "string"],
+                "reason": ["type": "string"], "windowSeconds": ["type": "integer"], "measuredAt": ["type": "string"],
+                "releases": list([
+                    "type": "object", "required": ["role", "release", "measured", "requests", "errors", "requestsPerSecond"],
+                    "properties": [
+                        "role": ["type": "string"], "release": ["type": "integer"],
+                        "weight": ["type": "integer", "minimum": 0, "maximum": 100], "measured": ["type": "boolean"],
+                        "requests": ["type": "number"], "errors": ["type": "number"], "errorRate": ["type": "number"],
+                        "p50Ms": ["type": "number"], "p95Ms": ["type": "number"], "p99Ms": ["type": "number"],
+                        "requestsPerSecond": ["type": "number"], "coveredSeconds": ["type": "number"],
+                    ],
+                ]),
+                "rules": list([
+                    "type": "object", "required": ["rule", "kind", "verdict", "detail", "at"],
+                    "properties": [
+                        "rule": ["type": "string"], "kind": ["type": "string", "enum": ["rollback", "analysis"]],
+                        "step": ["type": "integer"],
+                        "verdict": ["type": "string", "enum": ["passing", "failing", "inconclusive"]],
+                        "detail": ["type": "string"], "measured": ["type": "number"], "at": ["type": "string"],
+                    ],
+                ]),
             ],
         ],
         ]

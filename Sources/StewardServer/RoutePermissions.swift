@@ -54,6 +54,7 @@ public enum RoutePermissions {
         "GET /api/v1/releases": .init(.viewer, .query),
         "GET /api/v1/deployments": .init(.viewer),
         "GET /api/v1/deployments/{id}": .init(.viewer, .deployment(parameter: "id")),
+        "GET /api/v1/deployments/{id}/metrics": .init(.viewer, .deployment(parameter: "id")),
         "GET /api/v1/instances": .init(.viewer, .query),
         "GET /api/v1/events": .init(.viewer),
         "GET /api/v1/audit/verify": .init(.viewer),

@@ -9,13 +9,15 @@ enum CLIError: Error, CustomStringConvertible {
     case refused(status: Int, message: String, details: [String])
     /// The server could not be reached (exit 3).
     case unreachable(String)
+    /// A blue/green or canary deployment was rolled back because one of its rules failed (exit 4).
+    case rolledBack(String)
 
     var description: String {
         switch self {
         case .failed(let message): return "error: \(message)"
         case .refused(let status, let message, let details):
             return (["error: \(message) (HTTP \(status))"] + details.map { "  \($0)" }).joined(separator: "\n")
-        case .unreachable(let message): return "error: \(message)"
+        case .unreachable(let message), .rolledBack(let message): return "error: \(message)"
         }
     }
 
@@ -24,6 +26,7 @@ enum CLIError: Error, CustomStringConvertible {
         case .failed: 1
         case .refused: 2
         case .unreachable: 3
+        case .rolledBack: 4
         }
     }
 }

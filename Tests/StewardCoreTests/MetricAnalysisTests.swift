@@ -162,6 +162,29 @@ import Testing
         #expect(MetricAnalysis.verdict(for: [], releases: [:], startedAt: start, now: start) == .passing)
     }
 
+    /// Each rule's own verdict (what a rollout's progress shows), in the order written, and the set's
+    /// verdict combined from them: every rule is judged even after one fails.
+    @Test func eachRulesVerdict() throws {
+        let errors = try rule("error_rate > 5% for 5m")
+        let latency = try rule("p99 > 2s for 1m min 50")
+        let rate = try rule("request_rate < 1 for 5m")
+        let releases: [TimeSpan: WindowMeasurement] = [
+            .minutes(5): measured(400, errors: 40, p95: 0.2), .minutes(1): measured(10, over: .minutes(1), p95: 0.2),
+        ]
+        let verdicts = MetricAnalysis.verdicts(
+            for: [latency, errors, rate], releases: releases, startedAt: start, now: start + 300)
+        let failure = RuleFailure(rule: errors, measured: 0.1, limit: 0.05, window: .minutes(5), requests: 400)
+        let expected: [RuleVerdict] = [
+            .inconclusive(.tooFewRequests(seen: 10, needed: 50)), .failing(failure), .passing(measured: 400 / 300.0),
+        ]
+        #expect(verdicts == expected)
+        #expect(AnalysisVerdict(combining: verdicts, of: [latency, errors, rate]) == .failing(failure))
+        #expect(
+            AnalysisVerdict(combining: [verdicts[0], verdicts[2]], of: [latency, rate])
+                == .inconclusive([.init(rule: latency, reason: .tooFewRequests(seen: 10, needed: 50))]))
+        #expect(AnalysisVerdict(combining: [verdicts[2]], of: [rate]) == .passing)
+    }
+
     /// Ticks over a synthetic canary (20 requests a second, good for 20 s, then half of them failing):
     /// the window slides, and `error_rate > 5% for 5s min 50` fails at the first tick whose last
     /// 5 seconds hold more than 5 % errors, and not before.

@@ -22,7 +22,8 @@ import Synchronization
 /// runbook `check` waits for approval in production (to read, approve and cancel), and the backup
 /// store holds backup ``storedBackup`` of `db` in production (to read, verify and restore; its
 /// jobs never run here: the control plane's loop is not started), and `db` has one migration
-/// (to read, apply and revert: the database is unreachable, and the jobs never run either).
+/// (to read, apply and revert: the database is unreachable, and the jobs never run either); traffic
+/// is measured by ``SteadyTraffic`` (to read a deployment's metrics).
 struct AccessFixture {
     /// The id of the backup in the fixture's store.
     static let storedBackup = "20261126-050000-abcdef"
@@ -104,7 +105,7 @@ struct AccessFixture {
             toFile: stackDirectory + "/db/migrations/0001_create_items.up.sql", atomically: true, encoding: .utf8)
         controlPlane = try ControlPlane(
             log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: stackDirectory,
-            backupDirectory: backups)
+            backupDirectory: backups, metricsProvider: SteadyTraffic())
         let web = try await controlPlane.deploy(
             service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
         activeDeployment = web.id
@@ -234,6 +235,7 @@ struct AccessFixture {
             "GET /api/v1/releases": ("/api/v1/releases?environment=production", nil, json),
             "GET /api/v1/deployments": ("/api/v1/deployments", nil, json),
             "GET /api/v1/deployments/{id}": ("/api/v1/deployments/\(id)", nil, json),
+            "GET /api/v1/deployments/{id}/metrics": ("/api/v1/deployments/\(pausedCanary)/metrics?window=30s", nil, json),
             "GET /api/v1/instances": ("/api/v1/instances?environment=production", nil, json),
             "GET /api/v1/events": ("/api/v1/events", nil, json),
             "GET /api/v1/audit/verify": ("/api/v1/audit/verify", nil, json),
@@ -284,5 +286,15 @@ struct AccessFixture {
                 "/api/v1/migrations/db/down", #"{"environment":"production","to":0}"#, json
             ),
         ]
+    }
+}
+
+/// A metrics source that measures the same steady traffic for every release: 100 requests, 2 errors,
+/// p95 of 40 ms over any window (the fixture has no proxy; the rule tests use a real one).
+struct SteadyTraffic: ReleaseMetricsProvider {
+    func measure(release: Int, of target: ServiceEnvironment, over window: TimeSpan) async throws -> WindowMeasurement? {
+        WindowMeasurement(
+            window: window, requests: 100, errors: 2, requestsPerSecond: 100 / window.seconds, p50: 0.01, p90: 0.03,
+            p95: 0.04, p99: 0.09)
     }
 }

@@ -81,18 +81,22 @@ public enum MetricAnalysis {
         for rules: [MetricRule], releases: [TimeSpan: WindowMeasurement], baselines: [TimeSpan: WindowMeasurement] = [:],
         startedAt: Date, now: Date
     ) -> AnalysisVerdict {
-        var undecided: [AnalysisVerdict.Undecided] = []
-        for rule in rules {
-            switch verdict(
+        AnalysisVerdict(
+            combining: verdicts(for: rules, releases: releases, baselines: baselines, startedAt: startedAt, now: now),
+            of: rules)
+    }
+
+    /// The verdict of each rule at `now`, in the order written: what a rollout's progress shows
+    /// per rule (``AnalysisVerdict/init(combining:of:)`` turns them into the set's verdict).
+    public static func verdicts(
+        for rules: [MetricRule], releases: [TimeSpan: WindowMeasurement], baselines: [TimeSpan: WindowMeasurement] = [:],
+        startedAt: Date, now: Date
+    ) -> [RuleVerdict] {
+        rules.map { rule in
+            verdict(
                 for: rule, release: releases[rule.duration], baseline: baselines[rule.duration], startedAt: startedAt,
                 now: now)
-            {
-            case .failing(let failure): return .failing(failure)
-            case .inconclusive(let reason): undecided.append(.init(rule: rule, reason: reason))
-            case .passing: continue
-            }
         }
-        return undecided.isEmpty ? .passing : .inconclusive(undecided)
     }
 }
 

@@ -94,6 +94,22 @@ public enum AnalysisVerdict: Sendable, Equatable {
     /// No rule failed and at least one decided nothing; each such rule with its reason.
     case inconclusive([Undecided])
 
+    /// The verdict of a set from the verdict of each of its `rules` (same order): the first
+    /// failing rule, else passing when every rule passes, else inconclusive naming each undecided rule.
+    public init(combining verdicts: [RuleVerdict], of rules: [MetricRule]) {
+        var undecided: [Undecided] = []
+        for (rule, verdict) in zip(rules, verdicts) {
+            switch verdict {
+            case .failing(let failure):
+                self = .failing(failure)
+                return
+            case .inconclusive(let reason): undecided.append(.init(rule: rule, reason: reason))
+            case .passing: continue
+            }
+        }
+        self = undecided.isEmpty ? .passing : .inconclusive(undecided)
+    }
+
     /// A rule that decided nothing, and why.
     public struct Undecided: Sendable, Equatable, CustomStringConvertible {
         public var rule: MetricRule

@@ -32,6 +32,16 @@ extension ReleaseMetricsProvider {
         _ rules: [MetricRule], release: Int, baseline: Int? = nil, of target: ServiceEnvironment, startedAt: Date,
         now: Date = Date()
     ) async throws -> AnalysisVerdict {
+        let verdicts = try await judge(rules, release: release, baseline: baseline, of: target, startedAt: startedAt, now: now)
+        return AnalysisVerdict(combining: verdicts, of: rules)
+    }
+
+    /// Measures like ``analyze(_:release:baseline:of:startedAt:now:)`` and returns the verdict of
+    /// each rule, in the order written (``MetricAnalysis/verdicts(for:releases:baselines:startedAt:now:)``).
+    public func judge(
+        _ rules: [MetricRule], release: Int, baseline: Int? = nil, of target: ServiceEnvironment, startedAt: Date,
+        now: Date = Date()
+    ) async throws -> [RuleVerdict] {
         let elapsed = now.timeIntervalSince(startedAt)
         var releases: [TimeSpan: WindowMeasurement] = [:]
         var baselines: [TimeSpan: WindowMeasurement] = [:]
@@ -41,7 +51,7 @@ extension ReleaseMetricsProvider {
                 baselines[span] = try await measure(release: baseline, of: target, over: span)
             }
         }
-        return MetricAnalysis.verdict(
+        return MetricAnalysis.verdicts(
             for: rules, releases: releases, baselines: baselines, startedAt: startedAt, now: now)
     }
 }

@@ -4,30 +4,48 @@ import StewardCore
 import StewardServer
 
 extension Steward {
-    /// `steward deploy SERVICE --env ENV --version V`: a rolling deployment.
+    /// `steward deploy SERVICE VERSION --env ENV [--strategy S]`: rolling, blue/green or canary.
     struct Deploy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Deploy a version of a service to an environment (rolling).",
+            abstract: "Deploy a version of a service to an environment (rolling, blue/green or canary).",
             discussion: """
-                New instances start beside the old ones; once they pass readiness the old ones stop. \
-                If the new ones never become ready the deployment is aborted and the old ones keep serving. \
-                With --wait the command follows the deployment live and exits 0 when it succeeded, 1 when it failed.
+                Rolling: new instances start beside the old ones; once they pass readiness the old ones stop. \
+                Blue/green and canary: every new instance starts first, without traffic, then the rollout walks \
+                its steps (smoke, weight N%, pause, analysis), checking its rollback rules on the new release's \
+                traffic; the previous release stays warm after the switch, so `steward rollback` is a weight flip. \
+                If the new instances never become ready, or a rule fails, the old release keeps (or takes back) \
+                all the traffic.
+
+                With --wait the command follows the deployment live: for a rollout, the step, the weights and \
+                each release's requests, error rate, p95 and p99 over the last 10 seconds, with each rule's latest \
+                verdict, on stderr (redrawn in place on a terminal, as lines otherwise). --output json prints the \
+                final deployment on stdout.
+
+                Exit codes with --wait: 0 the deployment succeeded; 4 a rule rolled it back (a rollback rule, or an \
+                analysis step's); 1 it failed otherwise (not ready, smoke failed, aborted, or still running at \
+                --timeout); 2 the server refused the request; 3 the server could not be reached; 64 usage.
                 """
         )
 
         @Argument(help: "The service to deploy.")
         var service: String
 
+        @Argument(help: ArgumentHelp("The version to deploy (or --version).", valueName: "version"))
+        var positionalVersion: String?
+
         @Option(name: .customLong("env"), help: "The environment (development, staging, production…).")
         var environment: String
 
         @Option(help: "The version to deploy.")
-        var version: String
+        var version: String?
+
+        @Option(help: "The strategy, instead of the service's deploy.strategy.")
+        var strategy: DeployPolicy.Strategy?
 
         @Option(name: .customLong("set"), help: "Extra environment variable for this release, KEY=VALUE (repeatable).")
         var variables: [String] = []
 
-        @Flag(help: "Follow the deployment until it finishes; exit non-zero when it fails.")
+        @Flag(help: "Follow the deployment until it finishes; exit 0 succeeded, 4 rolled back by a rule, 1 failed.")
         var wait = false
 
         @Option(help: "With --wait, give up following after this many seconds (exit 1).")
@@ -40,6 +58,12 @@ extension Steward {
                 throw ValidationError("--set expects KEY=VALUE, got '\(variable)'")
             }
             guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+            switch (positionalVersion, version) {
+            case (nil, nil): throw ValidationError("Missing the version: give it after the service or as --version <version>")
+            case (let first?, let second?) where first != second:
+                throw ValidationError("Two versions: '\(first)' and --version '\(second)'; give one")
+            default: break
+            }
         }
 
         func run() async throws {
@@ -49,7 +73,9 @@ extension Steward {
                     let parts = variable.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
                 }
-                let request = DeployRequest(service: service, environment: environment, version: version, set: overrides.isEmpty ? nil : overrides)
+                let request = DeployRequest(
+                    service: service, environment: environment, version: positionalVersion ?? version ?? "",
+                    set: overrides.isEmpty ? nil : overrides, strategy: strategy?.rawValue)
                 let data = try await options.client().send("POST", "/api/v1/deployments", body: try JSONEncoder.steward.encode(request))
                 let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
                 try await DeploymentFollower(client: options.client(), output: options.output)
@@ -64,8 +90,9 @@ extension Steward {
             abstract: "Return a service in an environment to the release that served before the current one.",
             discussion: """
                 While a blue/green or canary deployment keeps the previous release warm, this is one weight flip: \
-                the old instances are still running and take all the traffic back at once. Otherwise it deploys \
-                the previous release (or --to RELEASE, as `steward releases` numbers them) again.
+                the old instances are still running and take all the traffic back at once, with no restart, and \
+                the command says so (`instant rollback: …`; with --wait it exits 0 once the flip is done). \
+                Otherwise it deploys the previous release (or --to RELEASE, as `steward releases` numbers them) again.
                 """)
 
         @Argument(help: "The service to roll back.")
@@ -90,55 +117,57 @@ extension Steward {
                 let request = RollbackRequest(service: service, environment: environment, to: release)
                 let data = try await options.client().send("POST", "/api/v1/rollbacks", body: try JSONEncoder.steward.encode(request))
                 let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
+                // The answer is the deployment that carries the rollback: a new one of kind rollback, or
+                // the rollout that was still warm, aborted: then the traffic already flipped back.
+                let instant = deployment.kind != .rollback
+                if instant, options.output == .text {
+                    print(
+                        "instant rollback: deployment \(deployment.id) was in its warm period, so the traffic flipped back "
+                            + "to release r\(deployment.previousRelease.map(String.init) ?? "?") at once (a weight change, no restart); "
+                            + "release r\(deployment.release) stops (\(deployment.reason ?? "aborted"))")
+                }
                 try await DeploymentFollower(client: options.client(), output: options.output)
-                    .report(deployment, initialData: data, wait: wait, timeout: timeout)
+                    .report(deployment, initialData: data, wait: wait, timeout: timeout, expecting: instant ? .abort : .success)
             }
         }
     }
-}
 
-/// Prints a deployment's progress as it happens and turns its outcome into an exit code.
-struct DeploymentFollower {
-    let client: APIClient
-    let output: OutputFormat
+    /// `steward promote DEPLOYMENT`: move a rollout past its pause or analysis, or end its warm period.
+    struct Promote: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a blue/green or canary deployment past its pause or analysis step, or end its warm period.",
+            discussion: """
+                At a pause or an analysis step the rollout goes on to its next step at once (a promoted analysis \
+                step skips its gate; the rollback rules still apply). In the warm period the previous release \
+                stops now. Needs the deployer role. With --wait, exit codes as for `steward deploy --wait`: 0 \
+                succeeded, 4 rolled back by a rule, 1 failed; 2 refused (e.g. nothing to promote at this step, HTTP 409).
+                """)
 
-    func report(_ deployment: Deployment, initialData: Data, wait: Bool, timeout: Int) async throws {
-        guard wait else {
-            if output == .json { return printJSON(initialData) }
-            print("deployment \(deployment.id) started: \(deployment.target) → release r\(deployment.release) (follow with `steward status`)")
-            return
-        }
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        var last = ""
-        var current = deployment
-        var data = initialData
-        while true {
-            let line = progressLine(current)
-            if line != last, output == .text {
-                printError(line)
-                last = line
+        @Argument(help: "The deployment's id (see `steward status`).")
+        var deployment: Int
+
+        @OptionGroup var follow: FollowOptions
+        @OptionGroup var options: ClientOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let client = options.client()
+                let data = try await client.send("POST", "/api/v1/deployments/\(deployment)/promote")
+                let promoted = try JSONDecoder.steward.decode(Deployment.self, from: data)
+                if options.output == .text {
+                    let steps = promoted.rollout?.steps.map(\.description) ?? []
+                    let step = RolloutText.stepLine(phase: promoted.phase.rawValue, step: promoted.step, steps: steps)
+                    print(
+                        "deployment \(promoted.id) promoted: " + (step.isEmpty ? promoted.phase.rawValue : step)
+                            + (promoted.rollout.map { " (\($0.releaseName) r\(promoted.release) at \(promoted.weight)%)" } ?? ""))
+                }
+                guard follow.wait else {
+                    if options.output == .json { printJSON(data) }
+                    return
+                }
+                try await DeploymentFollower(client: client, output: options.output)
+                    .report(promoted, initialData: data, wait: true, timeout: follow.timeout)
             }
-            if current.isFinished || ContinuousClock.now >= deadline { break }
-            try await Task.sleep(for: .milliseconds(200))
-            data = try await client.send("GET", "/api/v1/deployments/\(current.id)")
-            current = try JSONDecoder.steward.decode(Deployment.self, from: data)
         }
-        if output == .json { printJSON(data) }
-        switch current.phase {
-        case .succeeded:
-            if output == .text { print("deployment \(current.id) succeeded: \(current.target) runs release r\(current.release)") }
-        case .failed:
-            throw CLIError.failed("deployment \(current.id) failed: \(current.reason ?? "no reason recorded")")
-        default:
-            throw CLIError.failed("deployment \(current.id) still \(current.phase.rawValue) after \(timeout)s")
-        }
-    }
-
-    private func progressLine(_ deployment: Deployment) -> String {
-        let readyCount = deployment.ready.count
-        let stoppedOld = deployment.oldInstances.filter(deployment.stopped.contains).count
-        return "[\(deployment.id)] \(deployment.kind.rawValue) r\(deployment.release) \(deployment.phase.rawValue): "
-            + "new ready \(readyCount)/\(deployment.newInstances.count), old stopped \(stoppedOld)/\(deployment.oldInstances.count)"
-            + (deployment.reason.map { " — \($0)" } ?? "")
     }
 }

@@ -1,0 +1,4 @@
+import ArgumentParser
+import StewardCore
+
+extension DeployPolicy.Strategy: ExpressibleByArgument {}
