@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,7 +30,7 @@ public final class MotoServer: Sendable {
     public let secretAccessKey: String
     /// The server's temporary directory (its log is `moto.log` inside).
     public let directory: String
-    private let process: Mutex<ChildProcess?>
+    private let server: ServerProcess
 
     /// `http://127.0.0.1:PORT`.
     public var endpoint: String { "http://127.0.0.1:\(port)" }
@@ -55,7 +54,7 @@ public final class MotoServer: Sendable {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.directory = directory
-        self.process = Mutex(process)
+        self.server = ServerProcess(process, directory: directory)
     }
 
     deinit { stop() }
@@ -114,15 +113,7 @@ public final class MotoServer: Sendable {
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 seconds), reaps it and deletes its directory.
     /// Safe to call twice.
-    public func stop() {
-        let running = process.withLock { process in
-            defer { process = nil }
-            return process
-        }
-        guard let running else { return }
-        running.terminate()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    public func stop() { server.stop() }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     static func canConnect(port: Int) -> Bool {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A real `prometheus` (the Debian package) for one test, on a free port of 127.0.0.1, scraping
 /// one target every second into a temporary database.
@@ -18,7 +17,7 @@ public final class PrometheusServer: Sendable {
     public let port: Int
     /// The server's temporary directory: `prometheus.yml`, the token file, `data/`, `prometheus.log`.
     public let directory: String
-    private let process: Mutex<ChildProcess?>
+    private let server: ServerProcess
 
     /// `http://127.0.0.1:PORT`.
     public var url: String { "http://127.0.0.1:\(port)" }
@@ -26,7 +25,7 @@ public final class PrometheusServer: Sendable {
     private init(port: Int, directory: String, process: ChildProcess) {
         self.port = port
         self.directory = directory
-        self.process = Mutex(process)
+        self.server = ServerProcess(process, directory: directory)
     }
 
     deinit { stop() }
@@ -109,13 +108,5 @@ public final class PrometheusServer: Sendable {
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 seconds), reaps it and deletes its directory.
     /// Safe to call twice.
-    public func stop() {
-        let running = process.withLock { process in
-            defer { process = nil }
-            return process
-        }
-        guard let running else { return }
-        running.terminate()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    public func stop() { server.stop() }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,7 +23,7 @@ public final class RedisServer: Sendable {
     public let password: String?
     /// The server's temporary working directory (its log is `redis.log` inside).
     public let directory: String
-    private let process: Mutex<ChildProcess?>
+    private let server: ServerProcess
 
     /// `redis://127.0.0.1:PORT`, or `redis://:PASSWORD@127.0.0.1:PORT` when a password is set.
     public var url: String {
@@ -37,7 +36,7 @@ public final class RedisServer: Sendable {
         self.port = port
         self.password = password
         self.directory = directory
-        self.process = Mutex(process)
+        self.server = ServerProcess(process, directory: directory)
     }
 
     deinit { stop() }
@@ -84,13 +83,5 @@ public final class RedisServer: Sendable {
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 seconds), reaps it and deletes its directory.
     /// Safe to call twice.
-    public func stop() {
-        let running = process.withLock { process in
-            defer { process = nil }
-            return process
-        }
-        guard let running else { return }
-        running.terminate()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    public func stop() { server.stop() }
 }
