@@ -84,7 +84,6 @@ extension ControlPlane {
                 mask.hidePassword(ofURL: value)
             }
         }
-        if !environment.isEmpty { environment["PATH"] = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] }
         let directory = release.spec.workingDirectory.map { $0.hasPrefix("/") ? $0 : baseDirectory + "/" + $0 } ?? baseDirectory
         return ChecklistPlan(
             failures: failures, dependencies: dependencies, commands: release.spec.deploy.preDeploy, environment: environment,

@@ -11,26 +11,26 @@ import StewardRuntime
 /// "weight"?, "wakeAt"?, "reason"?, "windowSeconds", "measuredAt", "releases": [{"role", "release",
 /// "weight"?, "measured", "requests", "errors", "errorRate"?, "p50Ms"?, "p95Ms"?, "p99Ms"?,
 /// "requestsPerSecond", "coveredSeconds"?}], "rules": [{"rule", "kind", "step"?, "verdict",
-/// "detail", "measured"?, "at"}]}` (docs/rollouts.md).
-struct RolloutMetricsView: Encodable, Sendable {
+/// "detail", "measured"?, "at"}]}` (docs/rollouts.md). The CLI decodes the same type.
+public struct RolloutMetricsView: Codable, Sendable {
     /// One release's traffic over the window.
-    struct ReleaseMetrics: Encodable, Sendable {
+    public struct ReleaseMetrics: Codable, Sendable {
         /// `stable` (the previous release), `canary` or `green` (a rollout's new release), `new` (a rolling one's).
-        var role: String
-        var release: Int
+        public var role: String
+        public var release: Int
         /// Its share of the traffic during a rollout.
-        var weight: Int?
+        public var weight: Int?
         /// False when the source knows nothing of the release (no route, no series): the numbers are zero.
-        var measured: Bool
-        var requests: Double
-        var errors: Double
-        var errorRate: Double?
-        var p50Ms: Double?
-        var p95Ms: Double?
-        var p99Ms: Double?
-        var requestsPerSecond: Double
+        public var measured: Bool
+        public var requests: Double
+        public var errors: Double
+        public var errorRate: Double?
+        public var p50Ms: Double?
+        public var p95Ms: Double?
+        public var p99Ms: Double?
+        public var requestsPerSecond: Double
         /// How much of the window the numbers cover, when the source says (a proxy restarted within it covers less).
-        var coveredSeconds: Double?
+        public var coveredSeconds: Double?
 
         init(role: String, release: Int, weight: Int?, measurement: WindowMeasurement?) {
             self.role = role
@@ -49,19 +49,19 @@ struct RolloutMetricsView: Encodable, Sendable {
     }
 
     /// The latest verdict of one rule.
-    struct Rule: Encodable, Sendable {
-        var rule: String
+    public struct Rule: Codable, Sendable {
+        public var rule: String
         /// `rollback` or `analysis` (a step's gate).
-        var kind: String
+        public var kind: String
         /// The analysis step's index (0-based, like the deployment's `step`).
-        var step: Int?
+        public var step: Int?
         /// `passing`, `failing` or `inconclusive`.
-        var verdict: String
+        public var verdict: String
         /// What was measured, or why nothing could be decided.
-        var detail: String
+        public var detail: String
         /// The measured value in the rule's base unit (a fraction, seconds, requests per second).
-        var measured: Double?
-        var at: Date
+        public var measured: Double?
+        public var at: Date
 
         init(_ judgement: RuleJudgement) {
             rule = judgement.rule.source
@@ -88,27 +88,27 @@ struct RolloutMetricsView: Encodable, Sendable {
         }
     }
 
-    var deployment: Int
-    var service: String
-    var environment: String
-    var kind: String
+    public var deployment: Int
+    public var service: String
+    public var environment: String
+    public var kind: String
     /// `rolling`, `blue-green` or `canary`.
-    var strategy: String
-    var phase: String
+    public var strategy: String
+    public var phase: String
     /// The rollout step being carried out (0-based index into `steps`); absent without a rollout.
-    var step: Int?
+    public var step: Int?
     /// Each rollout step as people read it: `weight 10%`, `pause 1m`, `analysis: …`, `smoke`.
-    var steps: [String]
+    public var steps: [String]
     /// The new release's share of the traffic; absent without a rollout.
-    var weight: Int?
+    public var weight: Int?
     /// When a timed pause or the warm period ends.
-    var wakeAt: Date?
-    var reason: String?
-    var windowSeconds: Int64
-    var measuredAt: Date
+    public var wakeAt: Date?
+    public var reason: String?
+    public var windowSeconds: Int64
+    public var measuredAt: Date
     /// The previous release first (when there is one), then the new one.
-    var releases: [ReleaseMetrics]
-    var rules: [Rule]
+    public var releases: [ReleaseMetrics]
+    public var rules: [Rule]
 
     /// Measures a deployment's releases over `window` with `provider`.
     ///

@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardServer
 
 /// Prints a deployment's progress as it happens and turns its outcome into an exit code.
 ///
@@ -40,7 +41,7 @@ struct DeploymentFollower {
         let display = ProgressDisplay(enabled: true, terminal: isatty(STDERR_FILENO) != 0)
         var current = deployment
         var data = initialData
-        var metrics: RolloutMetrics?
+        var metrics: RolloutMetricsView?
         var metricsNote: String?
         var measuring = deployment.rollout != nil
         var lastMeasured = ContinuousClock.now - .seconds(60)
@@ -49,7 +50,7 @@ struct DeploymentFollower {
                 lastMeasured = ContinuousClock.now
                 do {
                     metrics = try await client.get(
-                        "/api/v1/deployments/\(current.id)/metrics?window=\(Self.metricsWindow)", as: RolloutMetrics.self)
+                        "/api/v1/deployments/\(current.id)/metrics?window=\(Self.metricsWindow)", as: RolloutMetricsView.self)
                     metricsNote = nil
                 } catch CLIError.refused(409, let message, _) {
                     metricsNote = "no live numbers: \(message)"
@@ -94,7 +95,7 @@ struct DeploymentFollower {
     }
 
     /// What to show now: the step line, then for a rollout the weights, each release and each rule.
-    private func lines(_ deployment: Deployment, metrics: RolloutMetrics?, note: String?) -> ProgressDisplay.Frame {
+    private func lines(_ deployment: Deployment, metrics: RolloutMetricsView?, note: String?) -> ProgressDisplay.Frame {
         guard let rollout = deployment.rollout else {
             return .init(head: [progressLine(deployment)], numbers: [])
         }

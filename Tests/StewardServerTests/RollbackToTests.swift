@@ -43,4 +43,23 @@ import Testing
         let releases = await fixture.controlPlane.state.releases.values.filter { $0.service == "api" && $0.environment == "production" }
         #expect(releases.max { $0.number < $1.number }?.version == "1.0.0", "the new release returns to release 1's version")
     }
+
+    /// A deployment asking for a strategy that does not exist is refused, naming the known ones, and records nothing.
+    @Test func anUnknownStrategyIsRefusedAndChangesNothing() async throws {
+        let fixture = try await AccessFixture()
+        let token = try fixture.caller("dora", roles: ["deployer@production"])
+        let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        let before = await fixture.controlPlane.state.deployments.count
+        try await fixture.application.test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/deployments", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"service":"api","environment":"production","version":"9.0.0","strategy":"big-bang"}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let message = try APIRoutesTests.decodeError(response.body).message
+                #expect(message == "strategy 'big-bang' is unknown; expected one of: rolling, blue-green, canary")
+            }
+        }
+        #expect(await fixture.controlPlane.state.deployments.count == before)
+    }
 }

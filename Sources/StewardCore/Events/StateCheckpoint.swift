@@ -104,8 +104,9 @@ extension StateCheckpoint: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let hasRollout = state.deployments.values.contains { $0.rollout != nil || $0.checklist }
-        try container.encode(hasRollout ? 2 : EventFormat.written, forKey: .v)
+        // v2 once a deployment's plan needs v2 (a rollout or a checklist): older readers then skip it.
+        let version = state.deployments.values.map(DeploymentPlanPayload.version(of:)).max() ?? EventFormat.written
+        try container.encode(max(version, EventFormat.written), forKey: .v)
         try container.encode(true, forKey: .informational)
         var covers = container.nestedContainer(keyedBy: CoversKeys.self, forKey: .covers)
         try covers.encode(seq, forKey: .seq)

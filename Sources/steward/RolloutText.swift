@@ -1,38 +1,5 @@
 import Foundation
-
-/// The part of `GET /api/v1/deployments/{id}/metrics` the CLI shows (docs/rollouts.md).
-struct RolloutMetrics: Decodable {
-    struct Release: Decodable {
-        var role: String
-        var release: Int
-        var weight: Int?
-        var measured: Bool
-        var requests: Double
-        var errors: Double
-        var errorRate: Double?
-        var p95Ms: Double?
-        var p99Ms: Double?
-        var requestsPerSecond: Double
-    }
-
-    struct Rule: Decodable {
-        var rule: String
-        var kind: String
-        var step: Int?
-        var verdict: String
-        var detail: String
-    }
-
-    var deployment: Int
-    var strategy: String
-    var phase: String
-    var step: Int?
-    var steps: [String]
-    var weight: Int?
-    var windowSeconds: Int
-    var releases: [Release]
-    var rules: [Rule]
-}
+import StewardServer
 
 /// `"ruleFailed": true` of `GET /api/v1/deployments/{id}`: a rule rolled the deployment back.
 struct RuleFailedFlag: Decodable {
@@ -69,20 +36,15 @@ enum RolloutText {
         }
     }
 
-    /// `stable r1 80% · canary r2 20%`.
-    static func weights(_ metrics: RolloutMetrics) -> String {
-        metrics.releases.map { "\($0.role) r\($0.release) \($0.weight.map { "\($0)%" } ?? "")" }.joined(separator: " · ")
-    }
-
     /// `canary r2: 101 requests, 4.95% errors, p95 4ms, p99 9ms, 10.1/s`.
-    static func release(_ release: RolloutMetrics.Release) -> String {
+    static func release(_ release: RolloutMetricsView.ReleaseMetrics) -> String {
         guard release.measured else { return "\(release.role) r\(release.release): no traffic measured" }
         return "\(release.role) r\(release.release): \(count(release.requests)) requests, \(percent(release.errorRate)) errors, "
             + "p95 \(latency(release.p95Ms)), p99 \(latency(release.p99Ms)), \(String(format: "%.1f", release.requestsPerSecond))/s"
     }
 
     /// `rollback rule error_rate > 5% for 3s: passing (measured 0%)`.
-    static func rule(_ rule: RolloutMetrics.Rule) -> String {
+    static func rule(_ rule: RolloutMetricsView.Rule) -> String {
         let kind = rule.kind == "rollback" ? "rollback rule" : "analysis of step \((rule.step ?? 0) + 1)"
         return "\(kind) \(rule.rule): \(rule.verdict) (\(rule.detail))"
     }
