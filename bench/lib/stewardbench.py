@@ -245,10 +245,13 @@ class Children:
     def __init__(self, workdir):
         self.workdir = workdir
         self.procs = []  # (name, Popen, log path)
+        self.commands = {}  # name -> (argv, env, cwd), for restarts
 
     def spawn(self, name, argv, env=None, cwd=None):
+        """Starts `argv` in its own session; its output goes to NAME.log (appended on a restart)."""
+        self.commands[name] = (argv, env, cwd)
         log_path = os.path.join(self.workdir, f"{name}.log")
-        log = open(log_path, "wb")
+        log = open(log_path, "ab")
         with critical():
             proc = subprocess.Popen(argv, cwd=cwd or self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
@@ -257,7 +260,21 @@ class Children:
         return proc
 
     def watched(self, *names):
-        return [entry for entry in self.procs if entry[0] in names] if names else list(self.procs)
+        """The running children (the latest process of each name) that a wait should watch."""
+        latest = {name: entry for entry in self.procs for name in [entry[0]]}
+        return [entry for name, entry in latest.items() if not names or name in names]
+
+    def kill(self, name):
+        """SIGKILLs the latest process called `name` (the process only, as a crash would) and reaps it."""
+        proc = [p for n, p, _ in self.procs if n == name][-1]
+        with critical():
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def restart(self, name):
+        """Starts `name` again with the command it was first started with."""
+        argv, env, cwd = self.commands[name]
+        return self.spawn(name, argv, env, cwd)
 
     def stop_all(self):
         for _name, proc, _log in reversed(self.procs):
@@ -315,16 +332,32 @@ class Cluster:
             "--agent", f"http://127.0.0.1:{self.agent_port}",
             "--agent-token-file", os.path.join(self.agent_state, "agent.token"),
             "--proxy", f"http://127.0.0.1:{self.proxy_admin_port}", "--proxy-token-file", token_path])
+        self.wait_serve_ready()
+        admin = os.path.join(self.data, "admin.token")
+        wait_until("the admin token", lambda: os.path.getsize(admin) > 0, self.watched())
+        with open(admin) as f:
+            self.client = Client(self.port, f.read().strip())
 
+    def crash(self, name):
+        """SIGKILLs `serve` or `agent` (the process only: instances and the proxy live on)."""
+        if name == "serve" and self.client:
+            self.client.close()
+        self.children.kill(name)
+
+    def restart_agent(self):
+        self.children.restart("agent")
+        wait_until("the restarted agent", lambda: get(self.agent_port, "/healthz")[0] == 200, self.watched())
+
+    def restart_serve(self):
+        self.children.restart("serve")
+        self.wait_serve_ready()
+
+    def wait_serve_ready(self):
         def ready():
             status, _, body = get(self.port, "/readyz")
             return status == 200 and json.loads(body).get("agent") == "reachable"
 
         wait_until("the control plane's /readyz (agent reachable)", ready, self.watched())
-        admin = os.path.join(self.data, "admin.token")
-        wait_until("the admin token", lambda: os.path.getsize(admin) > 0, self.watched())
-        with open(admin) as f:
-            self.client = Client(self.port, f.read().strip())
 
     def api(self, method, path, body=None, expect=(200,)):
         status, answer = self.client.call(method, "/api/v1" + path, body)
@@ -381,7 +414,7 @@ class Cluster:
         for client in (self.client, self.proxy_client):
             if client:
                 client.close()
-        names = {name: proc for name, proc, _ in self.children.procs}
+        names = {name: proc for name, proc, _ in self.children.watched()}
         stop_group(names.get("serve"))  # first, so that nothing restarts instances meanwhile
         agent = names.get("agent")
         if agent is not None and agent.poll() is None:
