@@ -6,7 +6,10 @@ import NIOHTTP1
 /// Lives on the client connection's event loop only.
 final class ProxyExchange {
     let route: String
-    let release: ReleaseTarget
+    /// The release the request is with; a retry may move it (``RoutePicker/retryRelease(after:reason:in:draw:)``).
+    var release: ReleaseTarget
+    /// Why the first release was chosen.
+    let reason: RoutePicker.Reason
     /// The request head as sent upstream.
     let head: HTTPRequestHead
     let idempotent: Bool
@@ -28,9 +31,13 @@ final class ProxyExchange {
     var upstreamKeepAlive = true
     var status = 0
 
-    init(route: String, release: ReleaseTarget, upstream: String, head: HTTPRequestHead, setCookie: String?) {
+    init(
+        route: String, release: ReleaseTarget, reason: RoutePicker.Reason, upstream: String, head: HTTPRequestHead,
+        setCookie: String?
+    ) {
         self.route = route
         self.release = release
+        self.reason = reason
         self.upstream = upstream
         self.tried = [upstream]
         self.head = head

@@ -107,7 +107,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             route.sticky == true && reason != .cookie
             ? "\(RoutePicker.stickyCookie)=\(release.release); Path=/; HttpOnly; SameSite=Lax" : nil
         let exchange = ProxyExchange(
-            route: route.key, release: release, upstream: upstream,
+            route: route.key, release: release, reason: reason, upstream: upstream,
             head: ForwardedHeaders.upstreamRequest(
                 head, clientAddress: context.channel.remoteAddress?.ipAddress, random: &random),
             setCookie: setCookie)
@@ -153,7 +153,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         }
     }
 
-    /// The upstream connection failed or closed before the answer ended: retry once, or answer 502.
+    /// The upstream connection failed or closed before the answer ended: retry once (another
+    /// upstream, or the release that took over when this one left the route), or answer 502.
     private func upstreamLost(_ exchange: ProxyExchange, connectFailed: Bool) {
         engine.stats.recordConnectionError(route: exchange.route, release: exchange.release.release)
         if connectFailed { engine.traffic.markFailed(exchange.upstream) }
@@ -164,9 +165,13 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         engine.traffic.finish(exchange.upstream)
 
         if exchange.mayRetry(connectFailed: connectFailed),
-            let next = engine.traffic.begin(exchange.release, excluding: exchange.tried)
+            let release = RoutePicker.retryRelease(
+                after: exchange.release, reason: exchange.reason, in: engine.traffic.route(listeningOn: listenPort),
+                draw: Double.random(in: 0..<1, using: &random)),
+            let next = engine.traffic.begin(release, excluding: exchange.tried)
         {
             exchange.attempts += 1
+            exchange.release = release
             exchange.upstream = next
             exchange.tried.insert(next)
             if !connectFailed {

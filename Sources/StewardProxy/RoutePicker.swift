@@ -60,6 +60,30 @@ public enum RoutePicker {
         return .release(weighted[weighted.count - 1], .weight)
     }
 
+    /// Where a request goes again after its upstream failed before answering.
+    ///
+    /// A request stays with its release while that release still takes traffic, or when the
+    /// `X-Steward-Release` header forced it there (a tester asked for that release). A release
+    /// that left the route, or whose weight went to 0, was switched away from or rolled back
+    /// while the request was on its way: its instances are stopping, so the request goes where
+    /// new requests go now, as if it had just arrived.
+    ///
+    /// - Parameters:
+    ///   - release: the release the request was sent to.
+    ///   - reason: why that release was chosen.
+    ///   - route: the route as it is now (nil when it left the table).
+    ///   - draw: a uniformly random number in `0..<1`.
+    public static func retryRelease(
+        after release: ReleaseTarget, reason: Reason, in route: ProxyRoute?, draw: Double
+    ) -> ReleaseTarget? {
+        guard let route else { return nil }
+        let current = route.releases.first { $0.release == release.release && !$0.upstreams.isEmpty }
+        if reason == .header { return current }
+        if let current, current.weight > 0 { return current }
+        guard case .release(let chosen, _) = chooseRelease(in: route, header: nil, cookie: nil, draw: draw) else { return nil }
+        return chosen
+    }
+
     /// Chooses the upstream with the fewest outstanding requests among those not in back-off.
     ///
     /// Ties go to the first in `rotation` order, so equal upstreams take turns. When every upstream is

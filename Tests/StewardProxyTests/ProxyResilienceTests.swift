@@ -54,4 +54,41 @@ import Testing
         #expect(stats.routes[0].releases[0].connectionErrors >= 1)
         await bed.shutdown()
     }
+
+    /// A GET whose release was rolled back while the request was on its way, and whose instance
+    /// then closed the connection without answering, is answered by the release that took over
+    /// (not a 502); a POST in the same spot, which may have had an effect, is not sent twice.
+    @Test func requestOfALeavingReleaseFollowsTheTraffic() async throws {
+        let bed = try await ProxyTestbed.start()
+        let leaving = try await SilentUpstream.start()
+        let taking = try await TestUpstream.start(name: "taking")
+        defer {
+            leaving.stop()
+            taking.stop()
+        }
+        let port = try FreePort.next()
+        let before = ProxyTestbed.table(port: port, [ReleaseTarget(release: 2, name: "stable", weight: 100, upstreams: [leaving.address])])
+        let after = ProxyTestbed.table(port: port, [
+            ReleaseTarget(release: 1, name: "stable", weight: 100, upstreams: [taking.address]),
+            ReleaseTarget(release: 2, name: "previous", weight: 0, upstreams: [leaving.address]),
+        ])
+
+        try await bed.admin.put(before)
+        async let get = bed.request(port: port, "/name")
+        try await eventually("the GET to reach the leaving release") { leaving.requests == 1 }
+        try await bed.admin.put(after)
+        leaving.closeConnections()
+        let answer = try await get
+        #expect(answer.status == 200)
+        #expect(String(buffer: answer.body) == "taking")
+        #expect(answer.headers.first(name: "X-Steward-Release") == "1")
+
+        try await bed.admin.put(before)
+        async let post = bed.request(port: port, "/echo", method: .POST, body: ByteBuffer(string: "once"))
+        try await eventually("the POST to reach the leaving release") { leaving.requests == 2 }
+        try await bed.admin.put(after)
+        leaving.closeConnections()
+        #expect(try await post.status == 502)
+        await bed.shutdown()
+    }
 }

@@ -72,6 +72,25 @@ import Testing
         #expect(chosen(RoutePicker.chooseRelease(in: half, header: nil, cookie: nil, draw: 0.95)) == 4)
     }
 
+    /// A retried request stays with a release that still takes traffic (or that the header forced),
+    /// and follows the traffic when its release left the route or went to weight 0.
+    @Test func retryFollowsTheTraffic() {
+        let stable = route.releases[0], canary = route.releases[1]
+        #expect(RoutePicker.retryRelease(after: canary, reason: .weight, in: route, draw: 0) == canary)
+        var rolledBack = route
+        rolledBack.releases[1].weight = 0
+        rolledBack.releases[0].weight = 100
+        #expect(RoutePicker.retryRelease(after: canary, reason: .weight, in: rolledBack, draw: 0.99) == rolledBack.releases[0])
+        #expect(RoutePicker.retryRelease(after: canary, reason: .cookie, in: rolledBack, draw: 0.99) == rolledBack.releases[0])
+        // Forced by the header: only that release, while it has upstreams.
+        #expect(RoutePicker.retryRelease(after: canary, reason: .header, in: rolledBack, draw: 0) == rolledBack.releases[1])
+        var gone = route
+        gone.releases = [ReleaseTarget(release: 6, name: "stable", weight: 100, upstreams: ["127.0.0.1:9004"])]
+        #expect(RoutePicker.retryRelease(after: stable, reason: .weight, in: gone, draw: 0)?.release == 6)
+        #expect(RoutePicker.retryRelease(after: stable, reason: .header, in: gone, draw: 0) == nil)
+        #expect(RoutePicker.retryRelease(after: stable, reason: .weight, in: nil, draw: 0) == nil)
+    }
+
     /// The upstream with the fewest requests in flight wins; ties take turns.
     @Test func leastOutstandingUpstream() {
         let upstreams = ["a:1", "b:1", "c:1"]
