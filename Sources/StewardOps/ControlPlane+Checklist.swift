@@ -9,8 +9,14 @@ struct ChecklistPlan: Sendable {
     var failures: [String]
     /// Dependencies to reach: name, kind, check.
     var dependencies: [(name: String, check: ProbeSpec.Check, target: ProbeTarget)]
+    /// `beforeDeploy` backups to take (and verify, as their entry says) once the dependencies answered.
+    var backups: [(spec: BackupSpec, url: String)]
     /// `deploy.preDeploy` commands, run in order once everything else passed.
     var commands: [[String]]
+    /// The stack environment deployed to.
+    var stackEnvironment: String
+    /// Who asked for the deployment: the backups it takes are theirs.
+    var actor: String
     /// The new instances' environment (resolved: secrets included), for the commands.
     var environment: [String: String]
     var workingDirectory: String
@@ -27,18 +33,32 @@ extension ControlPlane {
         guard let stack = state.stack else { return false }
         let requiredEnv = stack.environment(named: release.environment)?.requiredEnv ?? []
         return !requiredEnv.isEmpty || !release.spec.deploy.preDeploy.isEmpty || stack.dependencies.contains(where: \.required)
+            || !backupsBeforeDeploying(release).isEmpty
     }
 
     /// Runs the pre-deployment checklist of a deployment and feeds every failed item at once:
-    /// required variables set, required dependencies reachable, then the `preDeploy` commands
-    /// (only when everything before passed: a migration never runs against a database that
-    /// cannot be reached). Nothing has started; a failure fails the deployment.
+    /// required variables set, required dependencies reachable, then the `beforeDeploy` backups
+    /// of the databases the service uses, then the `preDeploy` commands (each stage only when
+    /// everything before passed: a migration never runs against a database that cannot be
+    /// reached or was not backed up). Nothing has started; a failure fails the deployment.
     nonisolated func runChecklist(deployment id: Int) async {
         guard let plan = await checklistPlan(id) else { return }
         var failures = plan.failures
         for dependency in plan.dependencies {
             let result = await prober.run(dependency.check, target: dependency.target, timeout: .seconds(3))
             if !result.ok { failures.append("dependency \(dependency.name) is not reachable: \(result.message)") }
+        }
+        if failures.isEmpty {
+            for (spec, url) in plan.backups {
+                do {
+                    _ = try await takeBackupFirst(
+                        dependency: spec.dependency, environment: plan.stackEnvironment, url: url,
+                        deployment: String(id), verify: spec.verify, queries: spec.integrityQueries, actor: plan.actor)
+                } catch {
+                    failures.append("the backup of \(spec.dependency) before deploying \(error.description)")
+                    break
+                }
+            }
         }
         if failures.isEmpty {
             for command in plan.commands {
@@ -84,9 +104,18 @@ extension ControlPlane {
                 mask.hidePassword(ofURL: value)
             }
         }
+        var backups: [(spec: BackupSpec, url: String)] = []
+        for spec in backupsBeforeDeploying(release) {
+            do {
+                backups.append((spec, try resolvedBackupURL(dependency: spec.dependency, environment: release.environment)))
+            } catch {
+                failures.append("the backup of \(spec.dependency) before deploying cannot start: \(error)")
+            }
+        }
         let directory = release.spec.workingDirectory.map { $0.hasPrefix("/") ? $0 : baseDirectory + "/" + $0 } ?? baseDirectory
         return ChecklistPlan(
-            failures: failures, dependencies: dependencies, commands: release.spec.deploy.preDeploy, environment: environment,
+            failures: failures, dependencies: dependencies, backups: backups, commands: release.spec.deploy.preDeploy,
+            stackEnvironment: release.environment, actor: deployment.requestedBy, environment: environment,
             workingDirectory: directory, mask: mask)
     }
 }

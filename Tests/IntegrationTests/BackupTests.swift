@@ -17,6 +17,7 @@ import Testing
             }
             var database: String
             var tables: [Table]
+            var deployment: String?
         }
         struct Operation: Decodable {
             var state: String
@@ -30,9 +31,11 @@ import Testing
         var operation: Operation?
     }
 
-    /// create → list → verify → restore (refused without --force on a non-empty target, then
-    /// forced) with identical row counts; a viewer is refused; prune --dry-run deletes nothing and
-    /// prune keeps the newest verified backup; the password is in no event, answer or data file.
+    /// A deployment takes a verified backup first (`beforeDeploy`); create → list → verify →
+    /// restore (refused without --force on a non-empty target, then forced) with identical row
+    /// counts; a viewer is refused; prune --dry-run deletes nothing and prune keeps the newest
+    /// verified backup; a deployment whose backup fails its integrity query starts nothing; the
+    /// password is in no event, answer or data file.
     @Test func createVerifyRestorePruneThroughTheCLI() async throws {
         let password = "pg-backup-\(UInt32.random(in: 0...UInt32.max))"
         let postgres = try await PostgresServer.start(password: password)
@@ -83,6 +86,11 @@ import Testing
         #expect(deployed.status == 202, "\(deployed.text)")
         let deployment = try await cluster.waitUntilFinished(try deployed.decode(DeploymentView.self).id, timeout: .seconds(60))
         #expect(deployment.phase == "succeeded", "\(deployment.reason ?? "")\n\(cluster.logs())")
+        // The backup the deployment took first (beforeDeploy, the default), tagged with it and verified.
+        let beforeDeploy = try await cluster.api("GET", "/backups").decode([View].self)
+        #expect(beforeDeploy.count == 1)
+        #expect(beforeDeploy.first?.manifest?.deployment == String(deployment.id))
+        #expect(beforeDeploy.first?.verified == true)
 
         // A viewer may not take a backup: 403 from the server, exit 2.
         let refused = try await F.steward(["backup", "create", "db", "--env", "production"], token: viewer, on: cluster)
@@ -144,7 +152,7 @@ import Testing
 
         let pruned = try await F.steward(["backup", "prune", "--env", "production"], token: ops, on: cluster)
         #expect(pruned.status == 0, "\(pruned.standardError)")
-        #expect(pruned.standardOutput.contains("1 deleted"), "\(pruned.standardOutput)")
+        #expect(pruned.standardOutput.contains("2 deleted"), "\(pruned.standardOutput)")
         #expect(try await cluster.api("GET", "/backups/\(first.id)").status == 404)
         let kept = try await cluster.api("GET", "/backups/\(newest.id)")
         #expect(kept.status == 200 && kept.text.contains("\"verified\":true"))
@@ -154,6 +162,18 @@ import Testing
         let metrics = try await cluster.http.get(cluster.serverURL + "/metrics").text
         #expect(metrics.contains("steward_backups_total{dependency=\"db\",environment=\"production\"} 1"), "\(metrics)")
         #expect(metrics.contains("steward_backup_newest_verified_age_seconds{dependency=\"db\",environment=\"production\"}"))
+
+        // A row breaks the integrity query: the backup before the next deployment fails its
+        // verification, so the deployment fails in its checklist and starts nothing.
+        _ = try await psql("INSERT INTO orders (total) VALUES (-1)")
+        let refusedDeploy = try await cluster.api(
+            "POST", "/deployments",
+            json: try JSONSerialization.data(withJSONObject: ["service": "api", "environment": "production", "version": "2.0.0"]))
+        #expect(refusedDeploy.status == 202, "\(refusedDeploy.text)")
+        let unbacked = try await cluster.waitUntilFinished(try refusedDeploy.decode(DeploymentView.self).id, timeout: .seconds(120))
+        #expect(unbacked.phase == "failed")
+        #expect(unbacked.reason?.contains("the backup of db before deploying") == true, "\(unbacked.reason ?? "")")
+        #expect(try await cluster.agentInstances().allSatisfy { $0.spec.release != unbacked.release })
 
         // The password reached no event, no answer and no file of the data directory.
         var everything = try await cluster.api("GET", "/events?limit=1000").text

@@ -53,8 +53,11 @@ extension StackFile {
             // s3:// bucket prefix reached through the s3 dependency naming the bucket) and verifies
             // it with its integrity queries when `verify`; `steward backup prune` applies its
             // retention. The scheduler (ControlPlane+Schedules.swift) takes one on its `schedule`, read in
-            // its `timeZone`, in every environment. Not enforced: `beforeDeploy` (deployments take none yet).
-            .backup: ["dependency", "verify", "integrityQueries", "retention", "destination", "schedule", "timeZone"],
+            // its `timeZone`, in every environment. `beforeDeploy` backups are taken (and verified when
+            // `verify`) in the checklist of each deployment of a service using the dependency.
+            .backup: [
+                "dependency", "verify", "integrityQueries", "retention", "destination", "schedule", "timeZone", "beforeDeploy",
+            ],
             .retention: Set(Schema.retention),
         ]
 

@@ -47,14 +47,15 @@ extension ControlPlane {
     /// verifies it when `verify`; every outcome is recorded and its operation settled.
     nonisolated func takeBackup(
         _ engine: BackupEngine, id: String, url: String, environment: String, dependency: String, verify: Bool,
-        queries: [String], actor: String
+        queries: [String], actor: String, deployment: String? = nil
     ) async {
         var mask = SecretMask()
         mask.hideCredentials(of: engine.store)
         mask.hidePassword(ofURL: url)
         // Progress arrives from the dump's thread, often: pass it on at most every 256 KiB.
         let reported = Mutex<Int64>(0)
-        let request = BackupEngine.CreateRequest(url: url, environment: environment, dependency: dependency, id: id)
+        let request = BackupEngine.CreateRequest(
+            url: url, environment: environment, dependency: dependency, deployment: deployment, id: id)
         do {
             let manifest = try await engine.create(request) { bytes in
                 let due = reported.withLock { last in

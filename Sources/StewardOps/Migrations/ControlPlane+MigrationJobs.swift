@@ -52,27 +52,14 @@ extension ControlPlane {
     /// - Throws: ``MigrationError`` (nothing ran) when it could not be taken or did not pass.
     private nonisolated func backUpBeforeMigrating(_ job: MigrationJob, plan: [MigrationScript]) async throws -> String {
         await noteMigration(job, stage: "backing up", planned: plan.map(\.version))
-        let operation: BackupOperation
-        let engine: BackupEngine
         do {
-            operation = try await beginBackup(
-                dependency: job.dependency, environment: job.environment, deployment: nil, actor: job.actor)
-            engine = BackupEngine(
-                store: try await backupStorage(dependency: job.dependency, environment: job.environment), logger: logger)
+            return try await takeBackupFirst(
+                dependency: job.dependency, environment: job.environment, url: job.url, deployment: nil, verify: true,
+                queries: job.integrityQueries, actor: job.actor
+            ) { id in await self.noteMigration(job, stage: "backing up", backup: id) }
         } catch {
-            throw MigrationError(.refused, "the backup before migrating could not start: \(error); nothing ran")
+            throw MigrationError(.refused, "the backup before migrating \(error.description); nothing ran")
         }
-        await noteMigration(job, stage: "backing up", backup: operation.backup)
-        await takeBackup(
-            engine, id: operation.backup, url: job.url, environment: job.environment, dependency: job.dependency,
-            verify: true, queries: job.integrityQueries, actor: job.actor)
-        let outcome = await backupOperations[operation.backup]
-        guard outcome?.state == .succeeded else {
-            throw MigrationError(
-                .refused,
-                "the backup before migrating (\(operation.backup)) failed: \(outcome?.error ?? "no reason given"); nothing ran")
-        }
-        return operation.backup
     }
 
     private func migrationStarted(_ job: MigrationJob, plan: [MigrationScript], backup: String?) throws {
