@@ -288,14 +288,16 @@ class Cluster:
     """`steward proxy`, `steward agent` and `steward serve --proxy …` on loopback, one stack file.
 
     `stack` is the stack file's text; the control plane pushes the routing table to the proxy
-    itself. `stop()` stops the control plane first (so nothing restarts instances), then every
+    itself. With `proxy=False` there is no proxy (benches that deploy nothing, e.g. bench/backup).
+    `stop()` stops the control plane first (so nothing restarts instances), then every
     instance through the agent, the agent, leftovers carrying the agent's marker, and the proxy.
     """
 
-    def __init__(self, workdir, steward, stack):
+    def __init__(self, workdir, steward, stack, proxy=True):
         self.workdir = workdir
         self.steward = steward
         self.stack = stack
+        self.with_proxy = proxy
         self.children = Children(workdir)
         self.data = os.path.join(workdir, "data")
         self.agent_state = os.path.join(workdir, "agent")
@@ -314,24 +316,26 @@ class Cluster:
         stack_path = os.path.join(self.workdir, "steward.yaml")
         with open(stack_path, "w") as f:
             f.write(self.stack)
-        proxy = self.children.spawn("proxy", [self.steward, "proxy", "--state-dir", self.proxy_state,
-                                              "--admin-port", str(self.proxy_admin_port)])
         token_path = os.path.join(self.proxy_state, "proxy.token")
-        wait_until("the proxy's token", lambda: os.path.getsize(token_path) > 0, self.watched())
-        with open(token_path) as f:
-            self.proxy_client = Client(self.proxy_admin_port, f.read().strip())
-        wait_until("the proxy's admin API", lambda: self.proxy_client.call("GET", "/v1/routes")[0] == 200,
-                   self.watched())
+        if self.with_proxy:
+            self.children.spawn("proxy", [self.steward, "proxy", "--state-dir", self.proxy_state,
+                                          "--admin-port", str(self.proxy_admin_port)])
+            wait_until("the proxy's token", lambda: os.path.getsize(token_path) > 0, self.watched())
+            with open(token_path) as f:
+                self.proxy_client = Client(self.proxy_admin_port, f.read().strip())
+            wait_until("the proxy's admin API", lambda: self.proxy_client.call("GET", "/v1/routes")[0] == 200,
+                       self.watched())
         self.children.spawn("agent", [self.steward, "agent", "--state-dir", self.agent_state,
                                       "--port", str(self.agent_port)])
         wait_until("the agent", lambda: get(self.agent_port, "/healthz")[0] == 200, self.watched())
         with open(os.path.join(self.agent_state, "agent-id")) as f:
             self.marker = "STEWARD_AGENT_ID=" + f.read().strip()
+        proxy_arguments = ["--proxy", f"http://127.0.0.1:{self.proxy_admin_port}",
+                           "--proxy-token-file", token_path] if self.with_proxy else []
         self.children.spawn("serve", [
             self.steward, "serve", "--stack", stack_path, "--data-dir", self.data, "--port", str(self.port),
             "--agent", f"http://127.0.0.1:{self.agent_port}",
-            "--agent-token-file", os.path.join(self.agent_state, "agent.token"),
-            "--proxy", f"http://127.0.0.1:{self.proxy_admin_port}", "--proxy-token-file", token_path])
+            "--agent-token-file", os.path.join(self.agent_state, "agent.token")] + proxy_arguments)
         self.wait_serve_ready()
         admin = os.path.join(self.data, "admin.token")
         wait_until("the admin token", lambda: os.path.getsize(admin) > 0, self.watched())
@@ -461,3 +465,88 @@ def demo_service_yaml(demo_app, name, port, instances, deploy_keys):
     deploy:
 {deploy}
 """
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: a throwaway cluster on loopback
+
+PG_BIN = os.environ.get("BENCH_PG_BIN", "/usr/lib/postgresql/15/bin")
+
+
+class Postgres:
+    """A PostgreSQL cluster of its own: `initdb` in `workdir/pg`, 127.0.0.1 on a free port, trust auth.
+
+    The server runs as `postgres` when this runs as root (it refuses root), started with
+    `pg_ctl -w` and stopped with `pg_ctl -m fast`; `stop()` is safe to call twice.
+    `settings` are extra `postgresql.conf` lines. The client tools connect as `postgres`
+    over TCP (`client_args()`), like Steward does.
+    """
+
+    def __init__(self, workdir, settings=""):
+        self.dir = os.path.join(workdir, "pg")
+        self.data = os.path.join(self.dir, "data")
+        self.log = os.path.join(self.dir, "postgres.log")
+        self.port = free_port()
+        self.settings = settings
+        self.started = False
+        self.user = None
+        if os.getuid() == 0:
+            import pwd
+            try:
+                pwd.getpwnam("postgres")
+                self.user = "postgres"
+            except KeyError:
+                raise RuntimeError("running as root and there is no `postgres` user to run the server as")
+
+    def _as_server_user(self, argv):
+        return (["/usr/sbin/runuser", "-u", self.user, "--"] + argv) if self.user else argv
+
+    def _run(self, argv, what):
+        result = subprocess.run(self._as_server_user(argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{tail(self.log)}")
+
+    def start(self):
+        os.makedirs(self.dir, mode=0o700)
+        if self.user:
+            import pwd
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.dir, entry.pw_uid, entry.pw_gid)
+            # The server user must reach its directory through the scratch dir.
+            os.chmod(os.path.dirname(self.dir), 0o711)
+        self._run([f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                   "--no-sync"], "initdb")
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+            f.write(f"\n# bench\nlisten_addresses = '127.0.0.1'\nport = {self.port}\n"
+                    f"unix_socket_directories = '{self.dir}'\n{self.settings}\n")
+        with critical():
+            self.started = True
+            self._run([f"{PG_BIN}/pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "start"], "pg_ctl start")
+
+    def stop(self):
+        if not self.started:
+            return
+        self.started = False
+        subprocess.run(self._as_server_user([f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "60",
+                                             "stop"]),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+    def client_args(self):
+        return ["--host", "127.0.0.1", "--port", str(self.port), "--username", "postgres"]
+
+    def client_env(self):
+        return {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+
+    def psql(self, sql, database="postgres"):
+        """One statement through psql; its output, unaligned, without headers."""
+        result = subprocess.run([f"{PG_BIN}/psql"] + self.client_args() + ["-d", database, "-v", "ON_ERROR_STOP=1",
+                                                                          "-tAc", sql],
+                                env=self.client_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"psql {sql!r} failed: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    def url(self, database):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
