@@ -89,8 +89,12 @@ extension ControlPlane {
     }
 
     func noteBackupBytes(_ id: String, _ bytes: Int64) {
-        guard backupOperations[id]?.state == .running else { return }
-        backupOperations[id]?.bytes = max(backupOperations[id]?.bytes ?? 0, bytes)
+        // Read, then write back: `backupOperations[id]?.bytes = max(backupOperations[id]?.bytes …)`
+        // reads the dictionary inside its own modify access (the optional chain's right-hand side
+        // runs after the chain began), which traps as an exclusivity violation.
+        guard var operation = backupOperations[id], operation.state == .running else { return }
+        operation.bytes = max(operation.bytes, bytes)
+        backupOperations[id] = operation
     }
 
     private func noteVerifying(_ id: String) {
