@@ -91,7 +91,7 @@ def fmt(value):
 
 def main():
     workdir = tempfile.mkdtemp(prefix="steward-bench-backup-")
-    pg = Postgres(workdir, settings="max_wal_size = 4GB\n")
+    pg = Postgres(workdir, settings="max_wal_size = 4GB\n" + os.environ.get("BENCH_PG_SETTINGS", "").replace(";", "\n"))
     timed = Timed(workdir)
     cluster = None
     ok = False
