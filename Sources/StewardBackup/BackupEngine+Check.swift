@@ -42,9 +42,7 @@ extension BackupEngine {
         }
 
         let (status, output) = try await tools.run(
-            "pg_restore",
-            ["--no-owner", "--exit-on-error", "--dbname", database] + server.clientArguments
-                + [artifact],
+            "pg_restore", tools.restoreArguments(artifact: artifact, database: database, server: server),
             environment: try tools.environment(for: server, in: directory), directory: directory)
         guard status == 0 else { return (["pg_restore exited with \(status): \(output)"], []) }
 

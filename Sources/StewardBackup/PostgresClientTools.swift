@@ -11,11 +11,23 @@ public struct PostgresClientTools: Sendable {
     public var binaries: String
     /// How long one tool may run before its process group is killed.
     public var timeout: Duration
+    /// `pg_restore --jobs`: tables and indexes restored by this many connections at once (1: one).
+    public var restoreJobs: Int
 
     /// The Debian `postgresql-client-15` location by default; the tools must be at least as new as the server.
-    public init(binaries: String = "/usr/lib/postgresql/15/bin", timeout: Duration = .seconds(6 * 3600)) {
+    public init(
+        binaries: String = "/usr/lib/postgresql/15/bin", timeout: Duration = .seconds(6 * 3600), restoreJobs: Int = 2
+    ) {
         self.binaries = binaries
         self.timeout = timeout
+        self.restoreJobs = max(1, restoreJobs)
+    }
+
+    /// `pg_restore`'s arguments for restoring `artifact` (a custom-format file: parallel restore
+    /// reads it by seeking, so it needs a file, never a pipe) into `database` of `server`.
+    func restoreArguments(artifact: String, database: String, server: PostgresTarget) -> [String] {
+        ["--no-owner", "--exit-on-error"] + (restoreJobs > 1 ? ["--jobs=\(restoreJobs)"] : [])
+            + ["--dbname", database] + server.clientArguments + [artifact]
     }
 
     /// The child's complete environment. `PGPASSFILE` points at a 0600 file in `directory`
