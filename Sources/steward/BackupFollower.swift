@@ -53,11 +53,11 @@ struct BackupFollower {
         }
     }
 
-    /// How long to wait before asking again: a fiftieth of the time followed so far, between 20 ms
+    /// How long to wait before asking again: a hundredth of the time followed so far, between 20 ms
     /// and 300 ms. A backup of a gigabyte takes seconds, and a fixed 300 ms would add up to 10 % to
-    /// what the user waits; an hour-long one is asked every 300 ms, as before.
+    /// what the user waits; from 30 s on it is asked every 300 ms, as before.
     static func pollInterval(after elapsed: TimeInterval) -> Duration {
-        .milliseconds(Int64(min(300, max(20, elapsed * 1000 / 50))))
+        .milliseconds(Int64(min(300, max(20, elapsed * 1000 / 100))))
     }
 
     /// Bytes in a readable unit (KiB, MiB, GiB).

@@ -14,7 +14,7 @@ from stewardbench import (PG_BIN, Cluster, Interrupted, Postgres, critical, figu
 BIN = sys.argv[1]
 STEWARD = os.path.join(BIN, "steward")
 SCALE = int(os.environ.get("BENCH_PGBENCH_SCALE", "64"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 JOBS = 2  # the reference: pg_restore -j2
 STEP_TIMEOUT = 900
 
@@ -149,6 +149,7 @@ def main():
 
             for step in ((steward_backup, raw_dump) if steward_first else (raw_dump, steward_backup)):
                 step()
+            say(f"  this round: {samples['raw_dump'][-1] / samples['steward_backup'][-1]:.3f} x pg_dump's throughput")
 
             ident = backup["id"]
             raw_db, steward_db = f"raw_restore_{n}", f"steward_restore_{n}"
@@ -174,6 +175,7 @@ def main():
 
             for step in ((steward_restore, raw_restore) if steward_first else (raw_restore, steward_restore)):
                 step()
+            say(f"  this round: {samples['steward_restore'][-1] / samples['raw_restore'][-1]:.3f} x pg_restore's time")
 
             checkpoint()
             s, view = steward(f"verify-{n}", "verify", ident, "--wait")
