@@ -54,7 +54,11 @@ actor ProxyListeners {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // No pipelining assistance: NIO's handler stops reading while an answer is out and
+                    // reads again after it, two epoll_ctl calls per request. ProxyServerHandler keeps
+                    // requests in order itself and stops reading only when a client really pipelines.
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(listenPort: port, engine: engine))
                 }
             }

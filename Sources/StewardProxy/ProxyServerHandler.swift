@@ -7,6 +7,11 @@ import NIOHTTP1
 ///
 /// Backpressure both ways: the client is read only while the upstream can take more, and the
 /// upstream only while the client can (``UpstreamHandler``). Nothing waits for a whole body.
+///
+/// Pipelined requests are answered in order: the parts of a request that arrives while another is
+/// still being answered wait in ``queued`` (and the client is not read meanwhile) until that answer
+/// ends. Between requests the client stays readable, so the usual request/answer turn costs no
+/// change of epoll interest.
 final class ProxyServerHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -23,6 +28,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var closeAfterResponse = false
     /// Draws and request identifiers for this connection's requests.
     private var random = ConnectionRandom()
+    /// Parts of pipelined requests that came while an earlier request was still being answered.
+    private var queued: [HTTPServerRequestPart] = []
 
     init(listenPort: Int, engine: ProxyEngine) {
         self.listenPort = listenPort
@@ -37,7 +44,16 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     // MARK: - From the client
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if !queued.isEmpty || (exchange != nil && part.isHead) {
+            queued.append(part)  // a pipelined request: it waits for the answer in progress
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             start(head, context: context)
         case .body(let buffer):
@@ -61,7 +77,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, !(exchange.connection?.isWritable ?? false), !exchange.requestEnded {
+        if !queued.isEmpty {
+            readPending = true  // pipelined requests wait: read no more until they are served
+        } else if let exchange, !(exchange.connection?.isWritable ?? false), !exchange.requestEnded {
             readPending = true  // no upstream yet, or it is full
         } else {
             context.read()
@@ -74,6 +92,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        queued = []
         // The client left: its upstream connection is in an unknown state, so it is not reused.
         if let exchange {
             self.exchange = nil
@@ -89,7 +108,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard exchange == nil else { return }  // the pipelining handler delivers one request at a time
+        guard exchange == nil else { return }  // channelRead queues a head that comes during an exchange
         closeAfterResponse = !head.isKeepAlive
         guard let route = engine.traffic.route(listeningOn: listenPort) else {
             return answer(.serviceUnavailable, "no route listens on port \(listenPort)")
@@ -185,6 +204,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             route: exchange.route, release: exchange.release.release, status: 502,
             microseconds: exchange.elapsedMicroseconds)
         if exchange.responseStarted {
+            queued = []
             context?.close(promise: nil)  // part of the answer is out: only a close tells the client
         } else {
             discardingBody = !exchange.requestEnded
@@ -239,14 +259,29 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             }
         }
         if closeAfterResponse || !exchange.requestEnded {
+            queued = []
             context?.close(promise: nil)
         } else {
+            servePipelined()
             resumeClientReads()
         }
     }
 
+    /// Starts the pipelined requests that waited, in order, until one of them is in progress.
+    private func servePipelined() {
+        guard let context, !queued.isEmpty else { return }
+        while let part = queued.first, exchange == nil || !part.isHead {
+            queued.removeFirst()
+            handle(part, context: context)
+        }
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            exchange?.connection?.flush()
+        }
+    }
+
     private func resumeClientReads() {
-        guard readPending, let context else { return }
+        guard readPending, queued.isEmpty, let context else { return }
         readPending = false
         context.read()
     }
@@ -265,9 +300,12 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: data)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        if closeAfterResponse { context.close(promise: nil) }
+        if closeAfterResponse {
+            queued = []
+            context.close(promise: nil)
+        }
         // A request still sending its body is read (and dropped) to its end.
-        if discardingBody || readPending {
+        if queued.isEmpty && (discardingBody || readPending) {
             readPending = false
             context.read()
         }
@@ -284,3 +322,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
 @available(*, unavailable)
 extension ProxyServerHandler: Sendable {}
+
+extension HTTPServerRequestPart {
+    fileprivate var isHead: Bool {
+        if case .head = self { return true }
+        return false
+    }
+}
