@@ -26,6 +26,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// The request was answered here (503, 502): the rest of its body is dropped.
     private var discardingBody = false
     private var closeAfterResponse = false
+    /// The client's address for `X-Forwarded-For`, formatted once per connection.
+    private lazy var clientAddress: String? = context?.channel.remoteAddress?.ipAddress
     /// Draws and request identifiers for this connection's requests.
     private var random = ConnectionRandom()
     /// Parts of pipelined requests that came while an earlier request was still being answered.
@@ -110,25 +112,24 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard exchange == nil else { return }  // channelRead queues a head that comes during an exchange
         closeAfterResponse = !head.isKeepAlive
-        guard let route = engine.traffic.route(listeningOn: listenPort) else {
+        guard let served = engine.traffic.route(listeningOn: listenPort) else {
             return answer(.serviceUnavailable, "no route listens on port \(listenPort)")
         }
         let choice = RoutePicker.chooseRelease(
-            in: route, header: head.headers.first(name: RoutePicker.overrideHeader),
+            in: served.route, header: head.headers.first(name: RoutePicker.overrideHeader),
             cookie: RoutePicker.cookie(RoutePicker.stickyCookie, in: head.headers.first(name: "cookie")),
             draw: Double.random(in: 0..<1, using: &random))
         guard case .release(let release, let reason) = choice, let upstream = engine.traffic.begin(release) else {
-            engine.stats.recordUnavailable(route: route.key)
+            engine.stats.recordUnavailable(route: served.key)
             if case .unavailable(let why) = choice { return answer(.serviceUnavailable, why) }
-            return answer(.serviceUnavailable, "no upstream of \(route.key) can take the request")
+            return answer(.serviceUnavailable, "no upstream of \(served.key) can take the request")
         }
         let setCookie =
-            route.sticky == true && reason != .cookie
+            served.route.sticky == true && reason != .cookie
             ? "\(RoutePicker.stickyCookie)=\(release.release); Path=/; HttpOnly; SameSite=Lax" : nil
         let exchange = ProxyExchange(
-            route: route.key, release: release, reason: reason, upstream: upstream,
-            head: ForwardedHeaders.upstreamRequest(
-                head, clientAddress: context.channel.remoteAddress?.ipAddress, random: &random),
+            route: served.key, release: release, reason: reason, upstream: upstream,
+            head: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, random: &random),
             setCookie: setCookie)
         self.exchange = exchange
         connect(exchange)
@@ -149,6 +150,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     private func connect(_ exchange: ProxyExchange) {
         guard let context else { return }
+        // Usually an idle connection is at hand: no future, no callback.
+        if let channel = engine.pool.takeIdle(exchange.upstream, on: context.eventLoop) {
+            return connected(exchange, channel)
+        }
         engine.pool.acquire(exchange.upstream, on: context.eventLoop).assumeIsolated().whenComplete { result in
             guard self.exchange === exchange else {
                 // The client left while connecting.
@@ -159,17 +164,22 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             case .failure:
                 self.upstreamLost(exchange, connectFailed: true)
             case .success(let (channel, _)):
-                guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
-                    channel.close(promise: nil)
-                    return self.upstreamLost(exchange, connectFailed: true)
-                }
-                exchange.channel = channel
-                exchange.connection = connection
-                connection.owner = self
-                exchange.sendPending()
-                self.resumeClientReads()
+                self.connected(exchange, channel)
             }
         }
+    }
+
+    /// The exchange has its upstream connection: what waited for it goes out.
+    private func connected(_ exchange: ProxyExchange, _ channel: any Channel) {
+        guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
+            channel.close(promise: nil)
+            return upstreamLost(exchange, connectFailed: true)
+        }
+        exchange.channel = channel
+        exchange.connection = connection
+        connection.owner = self
+        exchange.sendPending()
+        resumeClientReads()
     }
 
     /// The upstream connection failed or closed before the answer ended: retry once (another
@@ -183,9 +193,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         exchange.channel = nil
         engine.traffic.finish(exchange.upstream)
 
+        exchange.tried.insert(exchange.upstream)
         if exchange.mayRetry(connectFailed: connectFailed),
             let release = RoutePicker.retryRelease(
-                after: exchange.release, reason: exchange.reason, in: engine.traffic.route(listeningOn: listenPort),
+                after: exchange.release, reason: exchange.reason, in: engine.traffic.route(listeningOn: listenPort)?.route,
                 draw: Double.random(in: 0..<1, using: &random)),
             let next = engine.traffic.begin(release, excluding: exchange.tried)
         {
