@@ -36,7 +36,9 @@ enum ForwardedHeaders {
     /// The header names a `Connection` header's value lists, lowercase (`close` and `keep-alive`
     /// are options, not names, but dropping headers so named is harmless).
     private static func connectionOptions(_ value: String) -> [String] {
-        value.split(separator: ",").compactMap { token -> String? in
+        // The usual values, on nearly every answer: nothing to split or lowercase.
+        if equalsIgnoringASCIICase(value, "keep-alive") || equalsIgnoringASCIICase(value, "close") { return [] }
+        return value.split(separator: ",").compactMap { token -> String? in
             let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
             guard let first = token.firstIndex(where: { !isBlank($0) }),
                 let last = token.lastIndex(where: { !isBlank($0) })
