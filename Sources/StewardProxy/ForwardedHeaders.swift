@@ -11,31 +11,40 @@ enum ForwardedHeaders {
     /// `headers` without hop-by-hop headers and those the `Connection` header names, but with the
     /// body's framing kept: chunked stays chunked (the encoder re-chunks), a length stays.
     ///
-    /// Runs twice per proxied request (its head and its answer's), so names are compared without
-    /// allocating: only the names a `Connection` header lists are lowercased, once.
+    /// Runs twice per proxied request (its head and its answer's), so it scans the headers once,
+    /// comparing names without allocating, and changes a copy only when something must go: a head
+    /// without hop-by-hop headers is returned as it is (shared, not copied).
     static func endToEnd(_ headers: HTTPHeaders) -> HTTPHeaders {
-        let named = headers["connection"].flatMap { $0.split(separator: ",") }.compactMap { token -> String? in
+        var dropped: [String] = []  // lowercase names, removed ignoring case
+        var chunked = false
+        for (name, value) in headers {
+            guard let hop = hopByHop.first(where: { equalsIgnoringASCIICase(name, $0) }) else { continue }
+            if !dropped.contains(hop) { dropped.append(hop) }
+            if hop == "connection" { dropped += connectionOptions(value) }
+            if hop == "transfer-encoding", value.lowercased().contains("chunked") { chunked = true }
+        }
+        guard !dropped.isEmpty else { return headers }
+        var result = headers
+        for name in dropped { result.remove(name: name) }
+        if chunked {
+            result.remove(name: "content-length")
+            result.add(name: "transfer-encoding", value: "chunked")
+        }
+        return result
+    }
+
+    /// The header names a `Connection` header's value lists, lowercase (`close` and `keep-alive`
+    /// are options, not names, but dropping headers so named is harmless).
+    private static func connectionOptions(_ value: String) -> [String] {
+        // The usual values, on nearly every answer: nothing to split or lowercase.
+        if equalsIgnoringASCIICase(value, "keep-alive") || equalsIgnoringASCIICase(value, "close") { return [] }
+        return value.split(separator: ",").compactMap { token -> String? in
             let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
             guard let first = token.firstIndex(where: { !isBlank($0) }),
                 let last = token.lastIndex(where: { !isBlank($0) })
             else { return nil }
             return token[first...last].lowercased()
         }
-        let chunked = headers["transfer-encoding"].contains { $0.lowercased().contains("chunked") }
-        var result = HTTPHeaders()
-        for (name, value) in headers {
-            if hopByHop.contains(where: { equalsIgnoringASCIICase(name, $0) })
-                || named.contains(where: { equalsIgnoringASCIICase(name, $0) })
-            {
-                continue
-            }
-            result.add(name: name, value: value)
-        }
-        if chunked {
-            result.remove(name: "content-length")
-            result.add(name: "transfer-encoding", value: "chunked")
-        }
-        return result
     }
 
     /// `name == lowercase` ignoring ASCII case, `lowercase` being lowercase already.
@@ -62,9 +71,7 @@ enum ForwardedHeaders {
         if !headers.contains(name: "x-request-id") {
             headers.add(name: "X-Request-Id", value: random.requestID())
         }
-        var upstream = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
-        upstream.headers = headers
-        return upstream
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
     }
 
     /// Whether a request may be sent a second time: RFC 9110's idempotent methods.

@@ -18,7 +18,8 @@ final class ProxyExchange {
     let startedAt: NIODeadline
 
     var upstream: String
-    var tried: Set<String>
+    /// Upstreams that failed this request; filled only when it is retried (no set per request).
+    var tried: Set<String> = []
     var attempts = 1
     /// Request parts waiting for the upstream connection.
     var pending: [HTTPClientRequestPart]
@@ -39,7 +40,6 @@ final class ProxyExchange {
         self.release = release
         self.reason = reason
         self.upstream = upstream
-        self.tried = [upstream]
         self.head = head
         self.idempotent = ForwardedHeaders.isIdempotent(head.method)
         self.setCookie = setCookie

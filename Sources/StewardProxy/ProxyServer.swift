@@ -16,17 +16,22 @@ public enum ProxyServer {
     ///   - stateDirectory: where the token and the table live (created 0700).
     ///   - host: the address the admin API and the listeners bind.
     ///   - adminPort: the admin API's port (no route may take it).
+    ///   - eventLoops: how many event loops (threads) carry the traffic and the admin API; `nil`
+    ///     for NIO's shared group, one per core. Each loop plays the part of one nginx worker.
     ///   - announce: told once the admin API listens: where, and which routes were restored.
     public static func run(
-        stateDirectory: String, host: String, adminPort: Int, logger: Logger,
+        stateDirectory: String, host: String, adminPort: Int, eventLoops: Int? = nil, logger: Logger,
         announce: @escaping @Sendable (String) -> Void
     ) async throws {
+        let ownGroup = eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: max($0, 1)) }
+        defer { ownGroup?.shutdownGracefully { _ in } }
+        let group = ownGroup ?? MultiThreadedEventLoopGroup.singleton
         let directory = try ProxyStateDirectory(path: stateDirectory)
         let token = try directory.loadOrCreateToken()
         let engine = ProxyEngine()
         let controller = ProxyController(
             engine: engine, directory: directory, host: host, reservedPorts: [adminPort],
-            group: MultiThreadedEventLoopGroup.singleton)
+            group: group)
         try await controller.restore()
         let ports = engine.traffic.table.routes.map { "\($0.key) on :\($0.listenPort)" }
         let app = Application(
@@ -37,6 +42,7 @@ public enum ProxyServer {
                 announce(
                     "steward proxy admin API on http://\(host):\(port) (token in \(directory.tokenPath)); routes: \(ports.isEmpty ? "none" : ports.joined(separator: ", "))")
             },
+            eventLoopGroupProvider: .shared(group),
             logger: logger
         )
         do {

@@ -7,6 +7,11 @@ import NIOHTTP1
 ///
 /// Backpressure both ways: the client is read only while the upstream can take more, and the
 /// upstream only while the client can (``UpstreamHandler``). Nothing waits for a whole body.
+///
+/// Pipelined requests are answered in order: the parts of a request that arrives while another is
+/// still being answered wait in ``queued`` (and the client is not read meanwhile) until that answer
+/// ends. Between requests the client stays readable, so the usual request/answer turn costs no
+/// change of epoll interest.
 final class ProxyServerHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -21,8 +26,12 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     /// The request was answered here (503, 502): the rest of its body is dropped.
     private var discardingBody = false
     private var closeAfterResponse = false
+    /// The client's address for `X-Forwarded-For`, formatted once per connection.
+    private lazy var clientAddress: String? = context?.channel.remoteAddress?.ipAddress
     /// Draws and request identifiers for this connection's requests.
     private var random = ConnectionRandom()
+    /// Parts of pipelined requests that came while an earlier request was still being answered.
+    private var queued: [HTTPServerRequestPart] = []
 
     init(listenPort: Int, engine: ProxyEngine) {
         self.listenPort = listenPort
@@ -37,7 +46,16 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     // MARK: - From the client
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if !queued.isEmpty || (exchange != nil && part.isHead) {
+            queued.append(part)  // a pipelined request: it waits for the answer in progress
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             start(head, context: context)
         case .body(let buffer):
@@ -61,7 +79,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, !(exchange.connection?.isWritable ?? false), !exchange.requestEnded {
+        if !queued.isEmpty {
+            readPending = true  // pipelined requests wait: read no more until they are served
+        } else if let exchange, !(exchange.connection?.isWritable ?? false), !exchange.requestEnded {
             readPending = true  // no upstream yet, or it is full
         } else {
             context.read()
@@ -74,6 +94,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        queued = []
         // The client left: its upstream connection is in an unknown state, so it is not reused.
         if let exchange {
             self.exchange = nil
@@ -89,27 +110,26 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard exchange == nil else { return }  // the pipelining handler delivers one request at a time
+        guard exchange == nil else { return }  // channelRead queues a head that comes during an exchange
         closeAfterResponse = !head.isKeepAlive
-        guard let route = engine.traffic.route(listeningOn: listenPort) else {
+        guard let served = engine.traffic.route(listeningOn: listenPort) else {
             return answer(.serviceUnavailable, "no route listens on port \(listenPort)")
         }
         let choice = RoutePicker.chooseRelease(
-            in: route, header: head.headers.first(name: RoutePicker.overrideHeader),
+            in: served.route, header: head.headers.first(name: RoutePicker.overrideHeader),
             cookie: RoutePicker.cookie(RoutePicker.stickyCookie, in: head.headers.first(name: "cookie")),
             draw: Double.random(in: 0..<1, using: &random))
         guard case .release(let release, let reason) = choice, let upstream = engine.traffic.begin(release) else {
-            engine.stats.recordUnavailable(route: route.key)
+            engine.stats.recordUnavailable(route: served.key)
             if case .unavailable(let why) = choice { return answer(.serviceUnavailable, why) }
-            return answer(.serviceUnavailable, "no upstream of \(route.key) can take the request")
+            return answer(.serviceUnavailable, "no upstream of \(served.key) can take the request")
         }
         let setCookie =
-            route.sticky == true && reason != .cookie
+            served.route.sticky == true && reason != .cookie
             ? "\(RoutePicker.stickyCookie)=\(release.release); Path=/; HttpOnly; SameSite=Lax" : nil
         let exchange = ProxyExchange(
-            route: route.key, release: release, reason: reason, upstream: upstream,
-            head: ForwardedHeaders.upstreamRequest(
-                head, clientAddress: context.channel.remoteAddress?.ipAddress, random: &random),
+            route: served.key, release: release, reason: reason, upstream: upstream,
+            head: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, random: &random),
             setCookie: setCookie)
         self.exchange = exchange
         connect(exchange)
@@ -130,6 +150,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     private func connect(_ exchange: ProxyExchange) {
         guard let context else { return }
+        // Usually an idle connection is at hand: no future, no callback.
+        if let channel = engine.pool.takeIdle(exchange.upstream, on: context.eventLoop) {
+            return connected(exchange, channel)
+        }
         engine.pool.acquire(exchange.upstream, on: context.eventLoop).assumeIsolated().whenComplete { result in
             guard self.exchange === exchange else {
                 // The client left while connecting.
@@ -140,17 +164,22 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             case .failure:
                 self.upstreamLost(exchange, connectFailed: true)
             case .success(let (channel, _)):
-                guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
-                    channel.close(promise: nil)
-                    return self.upstreamLost(exchange, connectFailed: true)
-                }
-                exchange.channel = channel
-                exchange.connection = connection
-                connection.owner = self
-                exchange.sendPending()
-                self.resumeClientReads()
+                self.connected(exchange, channel)
             }
         }
+    }
+
+    /// The exchange has its upstream connection: what waited for it goes out.
+    private func connected(_ exchange: ProxyExchange, _ channel: any Channel) {
+        guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
+            channel.close(promise: nil)
+            return upstreamLost(exchange, connectFailed: true)
+        }
+        exchange.channel = channel
+        exchange.connection = connection
+        connection.owner = self
+        exchange.sendPending()
+        resumeClientReads()
     }
 
     /// The upstream connection failed or closed before the answer ended: retry once (another
@@ -164,9 +193,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         exchange.channel = nil
         engine.traffic.finish(exchange.upstream)
 
+        exchange.tried.insert(exchange.upstream)
         if exchange.mayRetry(connectFailed: connectFailed),
             let release = RoutePicker.retryRelease(
-                after: exchange.release, reason: exchange.reason, in: engine.traffic.route(listeningOn: listenPort),
+                after: exchange.release, reason: exchange.reason, in: engine.traffic.route(listeningOn: listenPort)?.route,
                 draw: Double.random(in: 0..<1, using: &random)),
             let next = engine.traffic.begin(release, excluding: exchange.tried)
         {
@@ -185,6 +215,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             route: exchange.route, release: exchange.release.release, status: 502,
             microseconds: exchange.elapsedMicroseconds)
         if exchange.responseStarted {
+            queued = []
             context?.close(promise: nil)  // part of the answer is out: only a close tells the client
         } else {
             discardingBody = !exchange.requestEnded
@@ -239,14 +270,29 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             }
         }
         if closeAfterResponse || !exchange.requestEnded {
+            queued = []
             context?.close(promise: nil)
         } else {
+            servePipelined()
             resumeClientReads()
         }
     }
 
+    /// Starts the pipelined requests that waited, in order, until one of them is in progress.
+    private func servePipelined() {
+        guard let context, !queued.isEmpty else { return }
+        while let part = queued.first, exchange == nil || !part.isHead {
+            queued.removeFirst()
+            handle(part, context: context)
+        }
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            exchange?.connection?.flush()
+        }
+    }
+
     private func resumeClientReads() {
-        guard readPending, let context else { return }
+        guard readPending, queued.isEmpty, let context else { return }
         readPending = false
         context.read()
     }
@@ -265,9 +311,12 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: data)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        if closeAfterResponse { context.close(promise: nil) }
+        if closeAfterResponse {
+            queued = []
+            context.close(promise: nil)
+        }
         // A request still sending its body is read (and dropped) to its end.
-        if discardingBody || readPending {
+        if queued.isEmpty && (discardingBody || readPending) {
             readPending = false
             context.read()
         }
@@ -284,3 +333,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
 @available(*, unavailable)
 extension ProxyServerHandler: Sendable {}
+
+extension HTTPServerRequestPart {
+    fileprivate var isHead: Bool {
+        if case .head = self { return true }
+        return false
+    }
+}

@@ -35,29 +35,35 @@ public enum RoutePicker {
     public static func chooseRelease(
         in route: ProxyRoute, header: String?, cookie: String?, draw: Double
     ) -> ReleaseChoice {
-        let serving = route.releases.filter { !$0.upstreams.isEmpty }
+        // Runs per request: the releases are filtered in place, without building arrays.
+        let serves = { (release: ReleaseTarget) in !release.upstreams.isEmpty }
+        let weighted = { (release: ReleaseTarget) in serves(release) && release.weight > 0 }
         if let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty,
-            let forced = serving.first(where: { $0.name == header || String($0.release) == header })
+            let forced = route.releases.first(where: {
+                serves($0) && ($0.name == header || String($0.release) == header)
+            })
         {
             return .release(forced, .header)
         }
         if route.sticky == true, let cookie, let number = Int(cookie),
-            let kept = serving.first(where: { $0.release == number && $0.weight > 0 })
+            let kept = route.releases.first(where: { weighted($0) && $0.release == number })
         {
             return .release(kept, .cookie)
         }
-        let weighted = serving.filter { $0.weight > 0 }
-        let total = weighted.reduce(0) { $0 + $1.weight }
+        let total = route.releases.reduce(0) { weighted($1) ? $0 + $1.weight : $0 }
         guard total > 0 else {
             return .unavailable(
-                serving.isEmpty ? "no release of \(route.key) has a ready upstream" : "the weights of \(route.key) sum to 0")
+                route.releases.contains(where: serves)
+                    ? "the weights of \(route.key) sum to 0" : "no release of \(route.key) has a ready upstream")
         }
         var point = min(max(draw, 0), 0.999_999_999) * Double(total)
-        for release in weighted {
+        var last: ReleaseTarget?
+        for release in route.releases where weighted(release) {
             point -= Double(release.weight)
             if point < 0 { return .release(release, .weight) }
+            last = release
         }
-        return .release(weighted[weighted.count - 1], .weight)
+        return .release(last!, .weight)  // total > 0: some release is weighted
     }
 
     /// Where a request goes again after its upstream failed before answering.
@@ -98,13 +104,31 @@ public enum RoutePicker {
         among upstreams: [String], outstanding: [String: Int], backingOff: Set<String>, excluded: Set<String> = [],
         rotation: Int = 0
     ) -> String? {
-        let candidates = upstreams.filter { !excluded.contains($0) }
-        guard !candidates.isEmpty else { return nil }
-        let healthy = candidates.filter { !backingOff.contains($0) }
-        let pool = healthy.isEmpty ? candidates : healthy
-        let start = ((rotation % pool.count) + pool.count) % pool.count
-        let ordered = Array(pool[start...] + pool[..<start])
-        return ordered.min { (outstanding[$0] ?? 0) < (outstanding[$1] ?? 0) }
+        // Runs per request: the pool (healthy candidates, else all candidates) is walked in place,
+        // without building arrays.
+        let isCandidate = { (upstream: String) in !excluded.contains(upstream) }
+        let healthyOnly = upstreams.contains { isCandidate($0) && !backingOff.contains($0) }
+        let inPool = { (upstream: String) in isCandidate(upstream) && (!healthyOnly || !backingOff.contains(upstream)) }
+        let poolSize = upstreams.reduce(0) { inPool($1) ? $0 + 1 : $0 }
+        guard poolSize > 0 else { return nil }
+        let start = ((rotation % poolSize) + poolSize) % poolSize
+        // The pool in rotation order is its members from `start` on, then those before: the first
+        // with the fewest outstanding requests wins.
+        var best: String?
+        var fewest = Int.max
+        for fromStart in [true, false] {
+            var index = 0
+            for upstream in upstreams where inPool(upstream) {
+                defer { index += 1 }
+                guard (index >= start) == fromStart else { continue }
+                let load = outstanding[upstream] ?? 0
+                if load < fewest {
+                    best = upstream
+                    fewest = load
+                }
+            }
+        }
+        return best
     }
 
     /// The value of cookie `name` in a `Cookie` header, if present.

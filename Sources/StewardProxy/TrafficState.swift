@@ -8,6 +8,8 @@ import Synchronization
 public final class TrafficState: Sendable {
     private struct State {
         var table = RouteTable()
+        /// The routes of `table` by listening port.
+        var served: [Int: ServedRoute] = [:]
         var outstanding: [String: Int] = [:]
         var backOffUntil: [String: NIODeadline] = [:]
         var rotation = 0
@@ -23,10 +25,17 @@ public final class TrafficState: Sendable {
     public var table: RouteTable { state.withLock { $0.table } }
 
     /// Puts `table` in force: new requests follow it at once; requests in flight finish where they are.
-    func apply(_ table: RouteTable) { state.withLock { $0.table = table } }
+    func apply(_ table: RouteTable) {
+        var served: [Int: ServedRoute] = [:]
+        for route in table.routes { served[route.listenPort] = ServedRoute(route) }
+        state.withLock {
+            $0.table = table
+            $0.served = served
+        }
+    }
 
     /// The route served on `port` now.
-    func route(listeningOn port: Int) -> ProxyRoute? { state.withLock { $0.table.route(listeningOn: port) } }
+    func route(listeningOn port: Int) -> ServedRoute? { state.withLock { $0.served[port] } }
 
     /// Whether `upstream` is still an upstream of some release (else its connections are drained).
     func isServing(_ upstream: String) -> Bool {
@@ -36,13 +45,17 @@ public final class TrafficState: Sendable {
     /// Picks an upstream of `release` and counts a request in flight on it; pair with ``finish(_:)``.
     func begin(_ release: ReleaseTarget, excluding excluded: Set<String> = []) -> String? {
         state.withLock { state in
-            let now = NIODeadline.now()
-            state.backOffUntil = state.backOffUntil.filter { $0.value > now }
+            // Usually nothing is in back-off: then no clock read, no new dictionary, no set.
+            if !state.backOffUntil.isEmpty {
+                let now = NIODeadline.now()
+                state.backOffUntil = state.backOffUntil.filter { $0.value > now }
+            }
+            let backingOff = state.backOffUntil.isEmpty ? Set<String>() : Set(state.backOffUntil.keys)
             state.rotation &+= 1
             guard
                 let upstream = RoutePicker.chooseUpstream(
                     among: release.upstreams, outstanding: state.outstanding,
-                    backingOff: Set(state.backOffUntil.keys), excluded: excluded, rotation: state.rotation)
+                    backingOff: backingOff, excluded: excluded, rotation: state.rotation)
             else { return nil }
             state.outstanding[upstream, default: 0] += 1
             return upstream

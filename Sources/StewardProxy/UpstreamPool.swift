@@ -29,15 +29,8 @@ final class UpstreamPool: Sendable {
     /// - Returns: the connection and whether it was reused (a reused one may have been closed by the
     ///   upstream an instant ago).
     func acquire(_ upstream: String, on loop: any EventLoop) -> EventLoopFuture<(any Channel, reused: Bool)> {
+        if let pooled = takeIdle(upstream, on: loop) { return loop.makeSucceededFuture((pooled, reused: true)) }
         let key = Key(loop: ObjectIdentifier(loop), upstream: upstream)
-        let pooled: (any Channel)? = idle.withLock { idle in
-            while var channels = idle[key], let channel = channels.popLast() {
-                idle[key] = channels.isEmpty ? nil : channels
-                if channel.isActive { return channel }
-            }
-            return nil
-        }
-        if let pooled { return loop.makeSucceededFuture((pooled, reused: true)) }
         guard let address = Upstream(upstream) else {
             return loop.makeFailedFuture(ChannelError.badInterfaceAddressFamily)
         }
@@ -46,7 +39,9 @@ final class UpstreamPool: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // No outbound header validation: the request head was parsed by NIO's decoder on
+                    // the client side (no CR, LF or NUL gets through) plus headers of ours.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }
@@ -56,6 +51,19 @@ final class UpstreamPool: Sendable {
                 channel.closeFuture.whenComplete { [weak self] _ in self?.forget(channel, key: key) }
                 return (channel, reused: false)
             }
+    }
+
+    /// An idle open connection to `upstream` on `loop`, if the pool has one: the usual case, taken
+    /// without a future (a reused one may have been closed by the upstream an instant ago).
+    func takeIdle(_ upstream: String, on loop: any EventLoop) -> (any Channel)? {
+        let key = Key(loop: ObjectIdentifier(loop), upstream: upstream)
+        return idle.withLock { idle in
+            while var channels = idle[key], let channel = channels.popLast() {
+                idle[key] = channels.isEmpty ? nil : channels
+                if channel.isActive { return channel }
+            }
+            return nil
+        }
     }
 
     /// Returns a connection whose last exchange ended cleanly; closes it when the pool is full.

@@ -46,6 +46,24 @@ final class RawConnection: @unchecked Sendable {
         try await blocking { self.sendBlocking(path) }
     }
 
+    /// Sends `text` as it is, in one write: several requests at once (pipelining).
+    func sendRaw(_ text: String) async throws {
+        try await blocking { _ = text.withCString { Glibc.send(self.descriptor, $0, strlen($0), 0) } }
+    }
+
+    /// Reads an answer framed by Content-Length: its status and body.
+    func readAnswer() async throws -> (status: Int, body: String) {
+        try await blocking { try self.readAnswerBlocking() }
+    }
+
+    /// Whether the other end closed the connection after everything read so far.
+    func closedByPeer() async throws -> Bool {
+        try await blocking {
+            var byte: UInt8 = 0
+            return self.buffered.isEmpty && recv(self.descriptor, &byte, 1, 0) == 0
+        }
+    }
+
     /// Reads an answer's head: its status and Content-Length (0 when absent).
     func readHead() async throws -> (status: Int, contentLength: Int) {
         try await blocking { try self.readHeadBlocking() }
@@ -64,6 +82,10 @@ final class RawConnection: @unchecked Sendable {
 
     private func getBlocking(_ path: String) throws -> (status: Int, body: String) {
         sendBlocking(path)
+        return try readAnswerBlocking()
+    }
+
+    private func readAnswerBlocking() throws -> (status: Int, body: String) {
         let head = try readHeadBlocking()
         while buffered.count < head.contentLength { try fill() }
         let body = String(decoding: buffered[..<head.contentLength], as: UTF8.self)

@@ -89,6 +89,9 @@ final class TestUpstream: Sendable {
             logger: Self.quiet)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         try await eventually("upstream \(name) to listen on \(port)") { FreePort.isListening(port) }
+        // The probe's connection is counted when the server accepts it, which may come a moment
+        // later: wait for it, so that tests counting connections start from a settled count.
+        try await eventually("upstream \(name) to count the probe's connection") { count.value.load(ordering: .relaxed) >= 1 }
         return TestUpstream(name: name, port: port, task: task, counter: count, gate: gate, progress: progress)
     }
 

@@ -23,16 +23,24 @@ extension Steward {
         @Option(help: "Address the admin API and the routes' listeners bind.")
         var host: String = "127.0.0.1"
 
+        @Option(help: "Event loops (threads) carrying the traffic, like nginx's worker_processes (default: one per core).")
+        var eventLoops: Int?
+
         func validate() throws {
             guard (1...65535).contains(adminPort) else {
                 throw ValidationError("--admin-port must be 1–65535, got \(adminPort)")
+            }
+            if let eventLoops, !(1...256).contains(eventLoops) {
+                throw ValidationError("--event-loops must be 1–256, got \(eventLoops)")
             }
         }
 
         func run() async throws {
             var logger = Logger(label: "steward.proxy")
             logger.logLevel = .info
-            try await ProxyServer.run(stateDirectory: stateDir, host: host, adminPort: adminPort, logger: logger) {
+            try await ProxyServer.run(
+                stateDirectory: stateDir, host: host, adminPort: adminPort, eventLoops: eventLoops, logger: logger
+            ) {
                 printError($0)
             }
         }
