@@ -22,13 +22,22 @@ struct BackupSQL {
         let configuration = PostgresConnection.Configuration(
             host: target.host, port: target.port, username: target.user, password: target.password,
             database: target.database, tls: .disable)
+        return try await with(configuration, describedAs: target.redacted, logger: logger, closeAfter: closeAfter, body)
+    }
+
+    /// Connects with `configuration` (TCP or a unix socket), runs `body`, and closes the connection
+    /// whatever happens; `description` names the server in errors and never holds a password.
+    static func with<Value>(
+        _ configuration: PostgresConnection.Configuration, describedAs description: String, logger: Logger,
+        closeAfter: Duration = .seconds(3600), _ body: (BackupSQL) async throws -> Value
+    ) async throws -> Value {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
                 id: Int.random(in: 1...Int.max), logger: logger)
         } catch {
-            throw BackupError(.failed, "cannot connect to \(target.redacted): \(describe(error))")
+            throw BackupError(.failed, "cannot connect to \(description): \(describe(error))")
         }
         let seconds = closeAfter.components.seconds
         let closer = connection.eventLoop.scheduleTask(in: .seconds(seconds)) {

@@ -25,6 +25,12 @@ public final class PostgresServer: Sendable {
     public let password: String?
     /// The user the server runs as when tests run as root.
     private let user: String?
+    /// The operating-system user that owns the data directory and runs the server (`nil`: the tests' own user).
+    public var systemUser: String? { user }
+    /// The data directory (`DIRECTORY/data`).
+    public var dataDirectory: String { "\(directory)/data" }
+    /// The directory of its unix socket (the server's temporary directory).
+    public var socketDirectory: String { directory }
     private let stopped = Mutex(false)
 
     /// `postgres://postgres@127.0.0.1:PORT/postgres`, or `postgres://postgres:PASSWORD@…` when a password is set.

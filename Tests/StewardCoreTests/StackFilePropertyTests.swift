@@ -262,6 +262,7 @@ private enum Generator {
         case ("environments", Schema.topLevel): return .named(.keys(Schema.environment))
         case ("slos", _): return .items(.keys(Schema.slo))
         case ("backups", _): return .items(.keys(Schema.backup))
+        case ("physical", Schema.backup): return .keys(Schema.physicalBackup)
         case ("alerts", _): return .items(.keys(Schema.alert))
         case ("runbooks", _): return .items(.keys(Schema.runbook))
         case ("incidents", _): return .keys(Schema.incidents)

@@ -139,6 +139,16 @@ import Testing
             verify: false
             integrityQueries: [SELECT 1 WHERE false]
             beforeDeploy: false
+            physical:
+              dataDirectory: /var/lib/postgresql/15/main
+              repository: /var/lib/pgbackrest
+              configDirectory: /etc/steward/pgbackrest-shop
+              port: 5433
+              socketDirectory: /run/postgresql
+              user: backup
+              systemUser: postgres
+              retentionFull: 3
+              retentionDiff: 6
         alerts:
           - name: DatabaseDown
             expr: up{job="postgres"} == 0
@@ -290,7 +300,11 @@ import Testing
                 BackupSpec(
                     dependency: "db", schedule: "0 2 * * MON-FRI", timeZone: "Europe/London",
                     destination: "s3://shop-backups/db", retention: RetentionSpec(maxAge: .days(30), keepDaily: 7),
-                    verify: false, integrityQueries: ["SELECT 1 WHERE false"], beforeDeploy: false)
+                    verify: false, integrityQueries: ["SELECT 1 WHERE false"], beforeDeploy: false,
+                    physical: PhysicalBackupSpec(
+                        dataDirectory: "/var/lib/postgresql/15/main", repository: "/var/lib/pgbackrest",
+                        configDirectory: "/etc/steward/pgbackrest-shop", port: 5433, socketDirectory: "/run/postgresql",
+                        user: "backup", systemUser: "postgres", retentionFull: 3, retentionDiff: 6))
             ])
         #expect(
             spec.alerts == [

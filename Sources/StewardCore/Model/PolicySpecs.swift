@@ -39,10 +39,13 @@ public struct BackupSpec: Sendable, Codable, Equatable {
     public var integrityQueries: [String]
     /// Take a backup before every deployment of a service that depends on this one.
     public var beforeDeploy: Bool
+    /// Physical backups and point-in-time recovery through pgBackRest, besides the logical ones.
+    public var physical: PhysicalBackupSpec?
 
     public init(
         dependency: String, schedule: String? = nil, timeZone: String = "UTC", destination: String = "backups",
-        retention: RetentionSpec? = nil, verify: Bool = true, integrityQueries: [String] = [], beforeDeploy: Bool = true
+        retention: RetentionSpec? = nil, verify: Bool = true, integrityQueries: [String] = [], beforeDeploy: Bool = true,
+        physical: PhysicalBackupSpec? = nil
     ) {
         self.dependency = dependency
         self.schedule = schedule
@@ -52,6 +55,7 @@ public struct BackupSpec: Sendable, Codable, Equatable {
         self.verify = verify
         self.integrityQueries = integrityQueries
         self.beforeDeploy = beforeDeploy
+        self.physical = physical
     }
 }
 

@@ -55,9 +55,12 @@ extension StackFile {
             // retention. The scheduler (ControlPlane+Schedules.swift) takes one on its `schedule`, read in
             // its `timeZone`, in every environment. `beforeDeploy` backups are taken (and verified when
             // `verify`) in the checklist of each deployment of a service using the dependency.
+            // `physical` is carried out by `steward backup physical …` on the database host (pgBackRest).
             .backup: [
                 "dependency", "verify", "integrityQueries", "retention", "destination", "schedule", "timeZone", "beforeDeploy",
+                "physical",
             ],
+            .physicalBackup: Set(Schema.physicalBackup),
             .retention: Set(Schema.retention),
         ]
 

@@ -118,6 +118,8 @@ extension StackFile.Compiler {
             if let verify = r.bool("verify") { spec.verify = verify }
             if let queries = r.strings("integrityQueries") { spec.integrityQueries = queries }
             if let beforeDeploy = r.bool("beforeDeploy") { spec.beforeDeploy = beforeDeploy }
+            spec.physical = r.mapping("physical", context: "physical backup of \(context)", section: .physicalBackup)
+                .flatMap(physicalBackup)
             return dependency == nil ? nil : spec
         }
     }

@@ -7,7 +7,7 @@ extension StackFile.Schema {
     enum Section: String, CaseIterable, Sendable {
         case topLevel = "top level"
         case dependency, service, probe, httpCheck, tcpCheck, restart, logs, deploy, canary, canaryStep
-        case environment, retention, slo, latency, backup, alert, runbook, runbookStep, incidents, escalationLevel
+        case environment, retention, slo, latency, backup, physicalBackup, alert, runbook, runbookStep, incidents, escalationLevel
         case runbookHTTP, runbookSQL, runbookRedis, runbookScale
         case recovery
 
@@ -30,6 +30,7 @@ extension StackFile.Schema {
             case .slo: return StackFile.Schema.slo
             case .latency: return StackFile.Schema.latency
             case .backup: return StackFile.Schema.backup
+            case .physicalBackup: return StackFile.Schema.physicalBackup
             case .alert: return StackFile.Schema.alert
             case .runbook: return StackFile.Schema.runbook
             case .runbookStep: return StackFile.Schema.runbookStep

@@ -158,6 +158,20 @@ extension StackFile {
             "verify",  // Bool, default true
             "integrityQueries",  // list of SQL strings that must return no rows
             "beforeDeploy",  // Bool, default true
+            "physical",  // physicalBackup: pgBackRest for this dependency
+        ]
+
+        /// `backups[].physical`: pgBackRest on the database host (docs/backups.md).
+        static let physicalBackup = [
+            "dataDirectory",  // required, absolute path of the live data directory
+            "repository",  // required, absolute path of a local folder
+            "configDirectory",  // absolute path, default /etc/steward/pgbackrest
+            "port",  // 1...65535, default 5432
+            "socketDirectory",  // absolute path, default /var/run/postgresql
+            "user",  // database role, default postgres
+            "systemUser",  // operating-system user owning the data directory, default postgres
+            "retentionFull",  // Int ≥ 1, default 2
+            "retentionDiff",  // Int ≥ 1, default pgBackRest's
         ]
 
         /// One item of `alerts`.

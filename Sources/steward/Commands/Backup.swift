@@ -16,7 +16,9 @@ extension Steward {
                 services that use it only for the swap. Exit codes: 0 done, 1 the operation failed, 2 refused \
                 by the server (role, unknown backup), 3 server unreachable.
                 """,
-            subcommands: [Create.self, List.self, Show.self, Verify.self, Restore.self, Prune.self, Schedules.self]
+            subcommands: [
+                Create.self, List.self, Show.self, Verify.self, Restore.self, Prune.self, Schedules.self, Physical.self,
+            ]
         )
 
         /// `steward backup create DEPENDENCY --env ENV [--wait]`.
