@@ -192,8 +192,9 @@ extension ControlPlane {
     func perform(_ effects: [Deployment.Effect], deployment id: Int) {
         for effect in effects {
             if case .finished(let phase, let reason) = effect {
-                // Recorded with the step that finished it (see handle).
+                // Recorded with the step that finished it (see handle); that event is the durable marker.
                 logger.info("deployment \(id) \(phase.rawValue)\(reason.map { ": \($0)" } ?? "")")
+                jobSink.yield(.marker(id))
             } else {
                 jobSink.yield(.deploymentEffect(id, effect))
             }
