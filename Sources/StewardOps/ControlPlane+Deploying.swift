@@ -10,9 +10,13 @@ extension ControlPlane {
     /// dependency URLs). Then it records the release and the deployment and starts it.
     /// - Parameter strategy: instead of the service's `deploy.strategy` (`steward deploy --strategy`).
     /// - Throws: ``ControlPlaneError`` and changes nothing when the request cannot be carried out.
+    /// - Parameter overrideWindow: why it starts now although the environment's window is closed
+    ///   (`--override-window --reason`); recorded with the actor. Must not be empty.
+    /// - Parameter promotedFrom: the release this one promotes (``promote(service:from:to:overrideWindow:actor:)``).
     public func deploy(
         service: String, environment: String, version: String, overrides: [String: String] = [:],
-        strategy: DeployPolicy.Strategy? = nil, actor: String
+        strategy: DeployPolicy.Strategy? = nil, overrideWindow: String? = nil, actor: String,
+        promotedFrom: Deployment.PromotionSource? = nil
     ) throws -> Deployment {
         guard let stack = state.stack else { throw ControlPlaneError.invalid("no stack is loaded") }
         guard stack.service(named: service) != nil else {
@@ -24,6 +28,8 @@ extension ControlPlane {
             throw ControlPlaneError.notFound("unknown environment '\(environment)'; the stack has: \(known)")
         }
         try Self.validate(version: version)
+        var gates = try Self.gates(in: stack.environment(named: environment), overrideWindow: overrideWindow, actor: actor)
+        gates.promotedFrom = promotedFrom
         for key in overrides.keys where !Self.isValidVariableName(key) {
             throw ControlPlaneError.invalid("'\(key)' is not a valid environment variable name; expected [A-Za-z_][A-Za-z0-9_]*")
         }
@@ -44,7 +50,7 @@ extension ControlPlane {
             scaledInstances: state.scaledInstances(for: target), createdAt: Date(), createdBy: actor)
         return try roll(
             release, kind: .deploy, rollout: Rollout.planned(by: effective.deploy, strategy: strategy),
-            checklist: needsChecklist(release), actor: actor)
+            checklist: needsChecklist(release), gates: gates, actor: actor)
     }
 
     /// Returns a target to the release that served before the current one.
@@ -95,8 +101,11 @@ extension ControlPlane {
     /// deployment, records the release and the deployment in one append, then starts it.
     ///
     /// - Throws: ``ControlPlaneError`` `.invalid`, recording nothing, when an instance spec does not resolve.
+    /// - Parameter gates: what it waits for before it starts (approvals, a window); only deploys and
+    ///   promotions have any: a rollback, restart, scale or start returns to something that already ran.
     func roll(
-        _ release: Release, kind: Deployment.Kind, rollout: Rollout? = nil, checklist: Bool = false, actor: String
+        _ release: Release, kind: Deployment.Kind, rollout: Rollout? = nil, checklist: Bool = false,
+        gates: Deployment.Gates = Deployment.Gates(), actor: String
     ) throws -> Deployment {
         try checkResolvable(release)
         let target = ServiceEnvironment(service: release.service, environment: release.environment)
@@ -106,7 +115,7 @@ extension ControlPlane {
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
             newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
             readinessTimeout: release.spec.deploy.readinessTimeout, rollout: rollout, checklist: checklist,
-            requestedBy: actor, createdAt: Date())
+            requestedBy: actor, createdAt: Date(), gates: gates)
         try begin(deployment, of: release, actor: actor)
         return state.deployments[deployment.id] ?? deployment
     }
@@ -128,6 +137,9 @@ extension ControlPlane {
         guard let deployment = state.deployments[id] else { throw ControlPlaneError.notFound("no deployment \(id)") }
         guard deployment.rollout != nil else {
             throw ControlPlaneError.conflict("deployment \(id) is rolling; only blue/green and canary deployments are promoted")
+        }
+        if deployment.pausedAt != nil {
+            throw ControlPlaneError.conflict("deployment \(id) is paused; `steward resume \(id)` lets it go on first")
         }
         var probe = deployment
         guard probe.handle(.promote(by: actor, at: Date())) != nil else {
@@ -180,8 +192,9 @@ extension ControlPlane {
     func perform(_ effects: [Deployment.Effect], deployment id: Int) {
         for effect in effects {
             if case .finished(let phase, let reason) = effect {
-                // Recorded with the step that finished it (see handle).
+                // Recorded with the step that finished it (see handle); that event is the durable marker.
                 logger.info("deployment \(id) \(phase.rawValue)\(reason.map { ": \($0)" } ?? "")")
+                jobSink.yield(.marker(id))
             } else {
                 jobSink.yield(.deploymentEffect(id, effect))
             }

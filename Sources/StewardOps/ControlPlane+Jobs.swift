@@ -77,6 +77,8 @@ extension ControlPlane {
             await executeBackup(job)
         case .migration(let job):
             await executeMigration(job)
+        case .marker(let id):
+            await deliverMarker(of: id)
         }
     }
 

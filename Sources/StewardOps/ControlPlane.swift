@@ -21,6 +21,8 @@ public actor ControlPlane {
         case runbookStep(run: Int, step: Int, ResolvedRunbookStep)
         case backup(BackupJob)
         case migration(MigrationJob)
+        /// Post the marker of a finished deployment to its environment's webhook.
+        case marker(Int)
     }
 
     public nonisolated let log: EventLog

@@ -18,7 +18,8 @@ extension APIRoutes {
             let deployment = try await mapErrors {
                 try await controlPlane.deploy(
                     service: body.service, environment: body.environment, version: body.version,
-                    overrides: body.set ?? [:], strategy: strategy, actor: context.actor)
+                    overrides: body.set ?? [:], strategy: strategy, overrideWindow: body.overrideWindow?.reason,
+                    actor: context.actor)
             }
             return try JSONAnswer.response(deployment, status: .accepted)
         }

@@ -48,6 +48,7 @@ public enum APIRoutes {
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
         addRolloutRoutes(to: api, controlPlane: controlPlane)
+        addGateRoutes(to: api, controlPlane: controlPlane)
         addOperationRoutes(to: api, controlPlane: controlPlane)
         addAccessRoutes(to: api, log: log, now: now)
         addSecretRoutes(to: api, controlPlane: controlPlane)

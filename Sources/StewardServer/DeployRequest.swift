@@ -9,8 +9,14 @@ public struct DeployRequest: Codable, Sendable {
     public var set: [String: String]?
     /// `rolling`, `blue-green` or `canary`, instead of the service's `deploy.strategy`.
     public var strategy: String?
+    /// Start even while the environment's window is closed, for this reason (`--override-window --reason`).
+    public var overrideWindow: WindowOverrideRequest?
 
-    public init(service: String, environment: String, version: String, set: [String: String]? = nil, strategy: String? = nil) {
+    public init(
+        service: String, environment: String, version: String, set: [String: String]? = nil, strategy: String? = nil,
+        overrideWindow: WindowOverrideRequest? = nil
+    ) {
+        self.overrideWindow = overrideWindow
         self.service = service
         self.environment = environment
         self.version = version

@@ -150,6 +150,7 @@ enum OpenAPIDocument {
             method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke a token (admin)", parameters: [path("id", text)],
             responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
         ] + secretOperations + dayTwoOperations + runbookOperations + backupOperations + migrationOperations
+            + gateOperations
     }
 
     /// Restart, scale and start a service in an environment (each a rolling deployment), and take an environment down.
@@ -241,7 +242,16 @@ enum OpenAPIDocument {
                 "version": ["type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-.0-~]+$"],
                 "set": ["type": "object", "additionalProperties": ["type": "string"]],
                 "strategy": ["type": "string", "enum": DeployPolicy.Strategy.allCases.map(\.rawValue)],
+                "overrideWindow": ref("WindowOverride"),
             ],
+        ],
+        "WindowOverride": [
+            "type": "object", "required": ["reason"],
+            "properties": ["reason": ["type": "string", "minLength": 1, "maxLength": 1024]],
+        ],
+        "PromotionRequest": [
+            "type": "object", "required": ["service", "from", "environment"],
+            "properties": ["service": text, "from": text, "environment": text, "overrideWindow": ref("WindowOverride")],
         ],
         "RollbackRequest": [
             "type": "object", "required": ["service", "environment"],
@@ -311,6 +321,9 @@ enum OpenAPIDocument {
                 "release": ["type": "integer"], "previousRelease": ["type": "integer"], "reason": ["type": "string"],
                 "newInstances": list(["type": "string"]), "oldInstances": list(["type": "string"]),
                 "ruleFailed": ["type": "boolean"],
+                "approvalsRequired": ["type": "integer", "minimum": 0], "approvals": list(["type": "string"]),
+                "pausedAt": ["type": "string"], "window": ["type": "object"], "windowOverride": ["type": "object"],
+                "promotedFrom": ["type": "object"],
             ],
         ],
         "RolloutMetrics": [

@@ -64,6 +64,14 @@ public enum RoutePermissions {
         "POST /api/v1/rollbacks": .init(.deployer, .body),
         "POST /api/v1/deployments/{id}/abort": .init(.deployer, .deployment(parameter: "id")),
         "POST /api/v1/deployments/{id}/promote": .init(.deployer, .deployment(parameter: "id")),
+        // Pausing and resuming a rollout change what runs like promote and abort: deployer.
+        "POST /api/v1/deployments/{id}/pause": .init(.deployer, .deployment(parameter: "id")),
+        "POST /api/v1/deployments/{id}/resume": .init(.deployer, .deployment(parameter: "id")),
+        // A promotion deploys to the target environment, named `environment` in the body.
+        "POST /api/v1/promotions": .init(.deployer, .body),
+        // Approving a deployment that waits for approvals: approvers (Role.swift: "approves promotions"),
+        // in its environment; the requester's own approval is refused whatever their role.
+        "POST /api/v1/deployments/{id}/approve": .init(.approver, .deployment(parameter: "id")),
         "POST /api/v1/services/{name}/stop": .init(.deployer, .body),
         // Start undoes a stop and down is a stop of each service: the same role as stop.
         "POST /api/v1/services/{name}/start": .init(.deployer, .body),

@@ -32,7 +32,7 @@ struct DeploymentFollower {
         guard wait else {
             if output == .json { return printJSON(initialData) }
             if expectation == .success {
-                print("deployment \(deployment.id) started: \(deployment.target) → release r\(deployment.release)\(Self.plan(deployment)) (follow with `steward status`)")
+                print(Self.heldLine(deployment) ?? "deployment \(deployment.id) started: \(deployment.target) → release r\(deployment.release)\(Self.plan(deployment)) (follow with `steward status`)")
             }
             return
         }
@@ -85,6 +85,22 @@ struct DeploymentFollower {
         default:
             throw CLIError.failed(
                 "deployment \(current.id) still \(current.phase.rawValue) after \(timeout)s (it goes on; see `steward status`)")
+        }
+    }
+
+    /// What a deployment that waits for approvals or its window waits for; nil when it does not wait.
+    static func heldLine(_ deployment: Deployment) -> String? {
+        let head = "deployment \(deployment.id) of \(deployment.target) → release r\(deployment.release)"
+        switch deployment.phase {
+        case .awaitingApproval:
+            return "\(head) awaits approval: \(deployment.approvals.count) of \(deployment.approvalsRequired) "
+                + "(`steward approve \(deployment.id)` by users other than \(deployment.requestedBy); `steward abort \(deployment.id)` cancels it)"
+        case .awaitingWindow:
+            let opening = deployment.wakeAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
+            return "\(head) waits for its window (\(deployment.window?.source ?? "?")) to open at \(opening); "
+                + "`steward abort \(deployment.id)` cancels it"
+        default:
+            return nil
         }
     }
 

@@ -75,16 +75,15 @@ import Testing
             services:
               web:
                 command: /bin/web
-            environments:
-              production:
-                approvals: 2
+                deploy:
+                  rollback: ["error_rate > 5% for 5m"]
             """
         let file = directory.path + "/steward.yaml"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let at = Self.position(of: "approvals", onLineWith: "approvals:", in: text)
+        let at = Self.position(of: "rollback", onLineWith: "rollback:", in: text)
         let warning =
-            "\(file):\(at.line):\(at.column): warning: `environments.production.approvals` is only partly enforced by this "
-            + "version: runbook steps with `confirm: true` wait for these approvals, deployments do not yet"
+            "\(file):\(at.line):\(at.column): warning: `services.web.deploy.rollback` is only partly enforced by this "
+            + "version: checked during blue/green and canary rollouts in the traffic environment, not during rolling deployments"
 
         let result = try await runCommand(steward, ["validate", file])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
@@ -98,7 +97,7 @@ import Testing
         #expect(report?["valid"] as? Bool == true)
         let warnings = report?["warnings"] as? [[String: Any]]
         #expect(warnings?.count == 1)
-        #expect(warnings?.first?["key"] as? String == "environments.production.approvals")
+        #expect(warnings?.first?["key"] as? String == "services.web.deploy.rollback")
         #expect(warnings?.first?["line"] as? Int == at.line)
         #expect(warnings?.first?["column"] as? Int == at.column)
         #expect(warnings?.first?["message"] as? String == warning)
@@ -129,6 +128,34 @@ import Testing
         let badAdminPort = try await runCommand(steward, ["proxy", "--admin-port", "0"])
         #expect(badAdminPort.status == 64)
         #expect(badAdminPort.standardError.contains("--admin-port must be 1–65535"))
+    }
+
+    /// `promote` documents both of its forms; the commands acting on a deployment have --help and
+    /// --output json; a bad mix of promote's or the window override's options is a usage error (64)
+    /// sent nowhere (the server named does not exist).
+    @Test func promotionAndDeploymentActionUsage() async throws {
+        let promoteHelp = try await runCommand(steward, ["promote", "--help"])
+        #expect(promoteHelp.status == 0)
+        #expect(promoteHelp.standardOutput.contains("steward promote <service> --from <env> --to <env>"))
+        #expect(promoteHelp.standardOutput.contains("steward promote <deployment-id>"))
+        #expect(promoteHelp.standardOutput.contains("minimumHealthyTime"))
+        for command in ["approve", "pause", "resume", "abort"] {
+            let help = try await runCommand(steward, [command, "--help"])
+            #expect(help.status == 0, "\(command) --help")
+            #expect(help.standardOutput.contains("--output"), "\(command) --help")
+        }
+        let nowhere = ["--server", "http://127.0.0.1:9"]
+        for (arguments, message) in [
+            (["promote", "web"], "'web' is not a deployment id; to promote a service give --from <env> --to <env>"),
+            (["promote", "web", "--from", "staging"], "--from needs --to <env>"),
+            (["promote", "17", "--override-window", "--reason", "x"], "--override-window goes with --from and --to"),
+            (["deploy", "web", "1.0", "--env", "production", "--override-window"], "--override-window needs --reason"),
+            (["deploy", "web", "1.0", "--env", "production", "--reason", "why"], "--reason goes with --override-window"),
+        ] {
+            let result = try await runCommand(steward, arguments + nowhere)
+            #expect(result.status == 64, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
     }
 
     /// Against a running control plane: `deploy --wait` exits 0 on success and 1 on a failed

@@ -379,8 +379,11 @@ final class StewardCluster: @unchecked Sendable {
 
     /// The test stack: `web` (demo-app) with 2 instances in development, rolling one at a time.
     /// - Parameter deploy: the `deploy:` keys of `web` in place of rolling, one at a time (indented by 6 spaces).
+    /// - Parameter environments: the `environments:` entries in place of `development` with 2 instances
+    ///   (indented by 2 spaces).
     static func stackYAML(
-        readinessTimeout: String, webEnvironment: [String: String] = [:], stablePort: Int = 8080, deploy: String? = nil
+        readinessTimeout: String, webEnvironment: [String: String] = [:], stablePort: Int = 8080, deploy: String? = nil,
+        environments: String? = nil
     ) -> String {
         let deployKeys = deploy ?? """
                   strategy: rolling
@@ -408,15 +411,13 @@ final class StewardCluster: @unchecked Sendable {
             deploy:
         \(deployKeys)
         environments:
-          development:
-            instances:
-              web: 2
+        \(environments ?? "  development:\n    instances:\n      web: 2")
         """
     }
 
     private init(
         readinessTimeout: String, webEnvironment: [String: String], processEnvironment: [String: String], withProxy: Bool,
-        deploy: String?
+        deploy: String?, environments: String? = nil
     ) throws {
         self.processEnvironment = processEnvironment
         directory = try TemporaryDirectory(prefix: "steward-e2e")
@@ -441,7 +442,9 @@ final class StewardCluster: @unchecked Sendable {
             stablePort = 8080
             proxyAdminPort = nil
         }
-        try Self.stackYAML(readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, stablePort: stablePort, deploy: deploy)
+        try Self.stackYAML(
+            readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, stablePort: stablePort, deploy: deploy,
+            environments: environments)
             .write(toFile: stackPath, atomically: true, encoding: .utf8)
     }
 
@@ -455,11 +458,11 @@ final class StewardCluster: @unchecked Sendable {
     ///   - deploy: the `deploy:` keys of `web` (see ``stackYAML(readinessTimeout:webEnvironment:stablePort:deploy:)``).
     static func start(
         readinessTimeout: String = "5s", webEnvironment: [String: String] = [:], processEnvironment: [String: String] = [:],
-        withProxy: Bool = false, deploy: String? = nil
+        withProxy: Bool = false, deploy: String? = nil, environments: String? = nil
     ) async throws -> StewardCluster {
         let cluster = try StewardCluster(
             readinessTimeout: readinessTimeout, webEnvironment: webEnvironment, processEnvironment: processEnvironment,
-            withProxy: withProxy, deploy: deploy)
+            withProxy: withProxy, deploy: deploy, environments: environments)
         do {
             if withProxy { try await cluster.startProxy() }
             try await cluster.startAgent()

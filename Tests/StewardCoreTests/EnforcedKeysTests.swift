@@ -72,16 +72,16 @@ import Testing
 
     /// The warning renders as one positioned line saying how far the key is enforced.
     @Test func warningRendersWithPositionAndKeyPath() throws {
-        let text = "stack: shop\nservices:\n  api:\n    command: /bin/api\nenvironments:\n  production:\n    approvals: 2\n"
+        let text = "stack: shop\nservices:\n  api:\n    command: /bin/api\n    deploy:\n      rollback: [\"error_rate > 5% for 5m\"]\n"
         let analysis = Self.analyze(text)
         _ = try analysis.result.get()
-        let warning = try #require(analysis.warnings.first { $0.keyPath == "environments.production.approvals" })
-        #expect(warning.line == 7)
-        #expect(warning.column == 5)
+        let warning = try #require(analysis.warnings.first { $0.keyPath == "services.api.deploy.rollback" })
+        #expect(warning.line == 6)
+        #expect(warning.column == 7)
         #expect(
             warning.description
-                == "steward.yaml:7:5: warning: `environments.production.approvals` is only partly enforced by this version: "
-                + "runbook steps with `confirm: true` wait for these approvals, deployments do not yet"
+                == "steward.yaml:6:7: warning: `services.api.deploy.rollback` is only partly enforced by this version: "
+                + "checked during blue/green and canary rollouts in the traffic environment, not during rolling deployments"
         )
     }
 

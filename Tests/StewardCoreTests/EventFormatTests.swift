@@ -67,7 +67,14 @@ struct EventFormatTests {
         let encoded = try event.encoded()
         #expect(try Self.json(encoded.payload)["v"] as? Int == 1)
         #expect(!String(decoding: encoded.payload, as: UTF8.self).contains("\"_0\""))
-        #expect(EventFormat.supportedVersions[encoded.type] == (encoded.type == "deployment.created" ? 2 : 1))
+        let grown: Int
+        switch encoded.type {
+        case "deployment.created": grown = 3  // v2: a rollout or a checklist; v3: gates
+        case let type where type.hasPrefix("deployment.") && type != "deployment.succeeded" && type != "deployment.failed":
+            grown = 2  // steps: v2 when the progress holds approvals, a pause or a held phase
+        default: grown = 1
+        }
+        #expect(EventFormat.supportedVersions[encoded.type] == grown)
     }
 
     /// A canary's plan is written as v2 with its rollout, rules as written, and reads back the same.
@@ -123,15 +130,15 @@ struct EventFormatTests {
 
     /// A fact written in a newer format is refused with the event's seq, type and the version needed.
     @Test func newerFactVersionIsRefused() throws {
-        let payload = Data(#"{"v":2,"deployment":1,"at":"2025-06-15T15:06:40.000Z","instance":"a","result":{}}"#.utf8)
+        let payload = Data(#"{"v":3,"deployment":1,"at":"2025-06-15T15:06:40.000Z","instance":"a","result":{}}"#.utf8)
         let error = try #require(throws: EventFormatError.self) {
             try StewardEvent.decode(seq: 7, type: "deployment.instance-ready", subject: "deployment/1", payload: payload)
         }
         #expect(error.seq == 7)
         #expect(error.type == "deployment.instance-ready")
-        #expect(error.neededVersion == 2)
-        #expect(error.message.contains("event 7 (deployment.instance-ready) is written in event format v2"))
-        #expect(error.message.contains("up to v1"))
+        #expect(error.neededVersion == 3)
+        #expect(error.message.contains("event 7 (deployment.instance-ready) is written in event format v3"))
+        #expect(error.message.contains("up to v2"))
     }
 
     /// An unknown type that is not informational is refused, naming it.

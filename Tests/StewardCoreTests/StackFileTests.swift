@@ -119,6 +119,7 @@ import Testing
             minimumHealthyTime: 30m
             backupRetention: {maxAge: 30d, keepDaily: 30, keepWeekly: 8, keepMonthly: 12, keepLast: 5}
             backupBeforeMigrate: true
+            markerWebhook: https://grafana.example.com/api/annotations?key=${secret:GRAFANA_KEY}
         slos:
           - name: availability
             service: api
@@ -284,7 +285,8 @@ import Testing
                     minimumHealthyTime: .minutes(30),
                     backupRetention: RetentionSpec(
                         maxAge: .days(30), keepLast: 5, keepDaily: 30, keepWeekly: 8, keepMonthly: 12),
-                    backupBeforeMigrate: true),
+                    backupBeforeMigrate: true,
+                    markerWebhook: "https://grafana.example.com/api/annotations?key=${secret:GRAFANA_KEY}"),
             ])
 
         #expect(

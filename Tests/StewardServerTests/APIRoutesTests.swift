@@ -186,17 +186,18 @@ struct APIRoutesTests {
     /// Applying a stack through the API answers with the keys it parses but does not enforce, by position.
     @Test func appliedStackListsUnenforcedKeys() async throws {
         let fixture = try await Fixture()
-        let text = Fixture.stackText.replacingOccurrences(of: "  production:\n", with: "  production:\n    approvals: 2\n")
+        let text = Fixture.stackText.replacingOccurrences(
+            of: "    command: /bin/true\n", with: "    command: /bin/true\n    deploy: {rollback: [\"error_rate > 5% for 5m\"]}\n")
         let yaml: HTTPFields = [.authorization: "Bearer \(fixture.token)", .contentType: "application/yaml"]
         try await fixture.application.test(.router) { client in
             try await client.execute(uri: "/api/v1/stack", method: .put, headers: yaml, body: ByteBuffer(string: text)) { response in
                 #expect(response.status == .ok)
                 let answer = try JSONDecoder().decode(StackAppliedAnswer.self, from: APIRoutesTests.bytes(response.body))
                 #expect(answer.stack == "shop")
-                let approvals = try #require(answer.warnings.first { $0.path == "environments.production.approvals" })
-                #expect(approvals.line == 12)
-                #expect(approvals.column == 5)
-                #expect(approvals.message.contains("only partly enforced"))
+                let rollback = try #require(answer.warnings.first { $0.path == "services.api.deploy.rollback" })
+                #expect(rollback.line == 6)
+                #expect(rollback.column == 14)
+                #expect(rollback.message.contains("only partly enforced"))
             }
         }
     }

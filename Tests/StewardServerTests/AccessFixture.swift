@@ -17,7 +17,9 @@ import Synchronization
 /// with enough rights: `api` serves release 2 in production (so it can be rolled back, stopped,
 /// restarted and scaled), `web` has a deployment in progress there (to read and abort); in
 /// development `api` was stopped (to start) and `web` runs (to take down); the agent reports an
-/// `api` instance (whose log it serves), a canary of `jobs` in production waits at a pause (to promote), user `carol` has token `tok_carol` (to remove and revoke),
+/// `api` instance (whose log it serves), a canary of `jobs` in production waits at a pause (to promote
+/// and pause), a canary of `batch` there is paused (to resume), a deployment of `api` to staging waits
+/// for one approval (to approve), `web` is ready in development (to promote to staging), user `carol` has token `tok_carol` (to remove and revoke),
 /// the vault holds `DB_PASSWORD` for production (to list, rotate and remove), and a run of the
 /// runbook `check` waits for approval in production (to read, approve and cancel), and the backup
 /// store holds backup ``storedBackup`` of `db` in production (to read, verify and restore; its
@@ -57,8 +59,17 @@ struct AccessFixture {
                 steps:
                   - weight: 10
                   - pause: manual
+          batch:
+            command: /bin/true
+            deploy:
+              strategy: canary
+              canary:
+                steps:
+                  - weight: 10
+                  - pause: manual
         environments:
-          development: {}
+          development: {promotesTo: staging}
+          staging: {approvals: 1}
           production: {}
         runbooks:
           - name: check
@@ -76,6 +87,10 @@ struct AccessFixture {
     let waitingRun: Int
     /// A canary of `jobs` in production, paused at its first pause (to promote).
     let pausedCanary: Int
+    /// A canary of `batch` in production that a person paused (to resume).
+    let heldCanary: Int
+    /// A deployment of `api` to staging, requested by root, that waits for one approval.
+    let awaitingApproval: Int
     /// The clock the router reads (token expiry); tests move it.
     let clock: TestClock
 
@@ -112,22 +127,35 @@ struct AccessFixture {
         // A canary whose instance the agent reports ready: it walks to its first pause.
         let canary = try await controlPlane.deploy(service: "jobs", environment: "production", version: "2.0.0", actor: "root")
         pausedCanary = canary.id
+        let held = try await controlPlane.deploy(service: "batch", environment: "production", version: "2.0.0", actor: "root")
+        heldCanary = held.id
+        awaitingApproval = try await controlPlane.deploy(service: "api", environment: "staging", version: "2.0.0", actor: "root").id
         guard let canarySpec = stack.effectiveService("jobs", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
+        func ready(_ id: String, _ service: String, _ environment: String, release: Int, port: Int) -> InstanceStatus {
+            InstanceStatus(
+                spec: InstanceSpec(
+                    id: id, service: service, environment: environment, release: release, version: "2.0.0",
+                    command: canarySpec.command),
+                state: .running, port: port, ready: true)
+        }
         await controlPlane.observe(
             AgentSnapshot(agentID: "a1", generation: 1, instances: [
-                InstanceStatus(
-                    spec: InstanceSpec(
-                        id: canary.newInstances[0], service: "jobs", environment: "production", release: canary.release,
-                        version: "2.0.0", command: canarySpec.command),
-                    state: .running, port: 20001, ready: true)
+                ready(canary.newInstances[0], "jobs", "production", release: canary.release, port: 20001),
+                ready(held.newInstances[0], "batch", "production", release: held.release, port: 20002),
+                ready("web-development-r4-0", "web", "development", release: 4, port: 20003),
             ]))
+        _ = try await controlPlane.pause(deployment: held.id, actor: "root")
         waitingRun = try await controlPlane.startRunbook("check", environment: "production", actor: "root").id
         guard let spec = stack.effectiveService("api", in: "production") else { throw CocoaError(.fileReadCorruptFile) }
         let instance = InstanceSpec(
             id: "api-production-r2-0", service: "api", environment: "production", release: 2, version: "2.0.0",
             command: spec.command)
         await controlPlane.observe(
-            AgentSnapshot(agentID: "a1", generation: 1, instances: [InstanceStatus(spec: instance, state: .running, port: 20000)]))
+            AgentSnapshot(agentID: "a1", generation: 1, instances: [
+                InstanceStatus(spec: instance, state: .running, port: 20000),
+                // Still ready: a snapshot without it would record it missing (not healthy, so not promotable).
+                ready("web-development-r4-0", "web", "development", release: 4, port: 20003),
+            ]))
         try Self.addUser(log, "root", roles: ["admin"])
         try Self.addUser(log, "carol", roles: ["viewer"])
         try Self.issue(log, id: "tok_carol", user: "carol", secret: "stw_carol")
@@ -220,6 +248,7 @@ struct AccessFixture {
     /// The environment a route's request in ``requests()`` acts on, when it is not production.
     static let requestEnvironments = [
         "POST /api/v1/services/{name}/start": "development", "POST /api/v1/environments/{name}/down": "development",
+        "POST /api/v1/deployments/{id}/approve": "staging", "POST /api/v1/promotions": "staging",
     ]
 
     /// One request for every protected route, built to succeed for a caller who may make it.
@@ -246,6 +275,12 @@ struct AccessFixture {
             "POST /api/v1/rollbacks": ("/api/v1/rollbacks", #"{"service":"api","environment":"production"}"#, json),
             "POST /api/v1/deployments/{id}/abort": ("/api/v1/deployments/\(id)/abort", nil, json),
             "POST /api/v1/deployments/{id}/promote": ("/api/v1/deployments/\(pausedCanary)/promote", nil, json),
+            "POST /api/v1/deployments/{id}/pause": ("/api/v1/deployments/\(pausedCanary)/pause", nil, json),
+            "POST /api/v1/deployments/{id}/resume": ("/api/v1/deployments/\(heldCanary)/resume", nil, json),
+            "POST /api/v1/deployments/{id}/approve": ("/api/v1/deployments/\(awaitingApproval)/approve", nil, json),
+            "POST /api/v1/promotions": (
+                "/api/v1/promotions", #"{"service":"web","from":"development","environment":"staging"}"#, json
+            ),
             "POST /api/v1/services/{name}/stop": ("/api/v1/services/api/stop", #"{"environment":"production"}"#, json),
             "POST /api/v1/services/{name}/restart": ("/api/v1/services/api/restart", #"{"environment":"production"}"#, json),
             "POST /api/v1/services/{name}/scale": (

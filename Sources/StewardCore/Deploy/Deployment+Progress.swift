@@ -21,15 +21,21 @@ extension Deployment {
         public var step: Int
         /// The new release's share of the traffic during a rollout.
         public var weight: Int
-        /// When a timed pause or the warm period ends.
+        /// When a timed pause or the warm period ends, or the window opens.
         public var wakeAt: Date?
+        /// Users who approved it, in order.
+        public var approvals: [String]
+        /// When a person paused the rollout, while paused.
+        public var pausedAt: Date?
 
         /// Creates a progress value.
         public init(
             phase: Phase, batch: Int, ready: Set<String>, stopped: Set<String>, retired: [String],
             deadline: Date?, reason: String?, startedAt: Date?, finishedAt: Date?,
-            step: Int = 0, weight: Int = 0, wakeAt: Date? = nil
+            step: Int = 0, weight: Int = 0, wakeAt: Date? = nil, approvals: [String] = [], pausedAt: Date? = nil
         ) {
+            self.approvals = approvals
+            self.pausedAt = pausedAt
             self.step = step
             self.weight = weight
             self.wakeAt = wakeAt
@@ -51,7 +57,7 @@ extension Deployment {
             Progress(
                 phase: phase, batch: batch, ready: ready, stopped: stopped, retired: retired, deadline: deadline,
                 reason: reason, startedAt: startedAt, finishedAt: finishedAt, step: step, weight: weight,
-                wakeAt: wakeAt)
+                wakeAt: wakeAt, approvals: approvals, pausedAt: pausedAt)
         }
         set {
             phase = newValue.phase
@@ -66,6 +72,8 @@ extension Deployment {
             step = newValue.step
             weight = newValue.weight
             wakeAt = newValue.wakeAt
+            approvals = newValue.approvals
+            pausedAt = newValue.pausedAt
         }
     }
 }
@@ -74,7 +82,8 @@ extension Deployment.Input {
     /// Every input's name, as used in event types (`deployment.NAME`).
     public static let names = [
         "started", "checked", "instance-ready", "instance-failed", "instance-stopped", "deadline-passed", "aborted",
-        "promoted", "woke", "smoke-passed", "smoke-failed", "analysis-passed", "rule-failed",
+        "promoted", "woke", "smoke-passed", "smoke-failed", "analysis-passed", "rule-failed", "approved", "paused",
+        "resumed",
     ]
 
     /// The input's name in event types: `deployment.instance-ready`.
@@ -93,6 +102,9 @@ extension Deployment.Input {
         case .smokeFailed: "smoke-failed"
         case .analysisPassed: "analysis-passed"
         case .ruleFailed: "rule-failed"
+        case .approve: "approved"
+        case .pause: "paused"
+        case .resume: "resumed"
         }
     }
 
@@ -101,7 +113,8 @@ extension Deployment.Input {
         switch self {
         case .start(let at), .checked(_, let at), .instanceReady(_, let at), .instanceFailed(_, _, let at), .instanceStopped(_, let at),
             .deadlinePassed(let at), .abort(_, let at), .promote(_, let at), .wake(let at), .smokePassed(let at),
-            .smokeFailed(_, let at), .analysisPassed(let at), .ruleFailed(_, let at):
+            .smokeFailed(_, let at), .analysisPassed(let at), .ruleFailed(_, let at), .approve(_, let at),
+            .pause(_, let at), .resume(_, let at):
             at
         }
     }

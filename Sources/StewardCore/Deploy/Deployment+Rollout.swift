@@ -13,6 +13,13 @@ extension Deployment {
     /// Applies an input only rollouts take; nil when it changes nothing.
     mutating func handleRolloutInput(_ input: Input) -> [Effect]? {
         guard rollout != nil else { return nil }
+        if pausedAt != nil {
+            // Held at the step: only what rolls back acts (see Deployment+Pause.swift).
+            switch input {
+            case .smokeFailed, .ruleFailed: break
+            default: return nil
+            }
+        }
         switch input {
         case .promote(_, let at):
             if phase == .warm, wakeAt != nil {
@@ -60,7 +67,8 @@ extension Deployment {
             guard phase == .rolling || phase == .warm else { return nil }
             return abort(because: reason, at: at)
 
-        case .start, .checked, .instanceReady, .instanceFailed, .instanceStopped, .deadlinePassed, .abort:
+        case .start, .checked, .instanceReady, .instanceFailed, .instanceStopped, .deadlinePassed, .abort, .approve,
+            .pause, .resume:
             return nil
         }
     }

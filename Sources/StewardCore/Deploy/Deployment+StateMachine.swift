@@ -9,13 +9,19 @@ extension Deployment {
         switch input {
         case .start(let at):
             guard phase == .pending else { return nil }
-            startedAt = at
-            if checklist {
-                phase = .checking
-                return [.runChecklist]
-            }
-            phase = .rolling
-            return startBatch(0, at: at)
+            return passGates(at: at)
+
+        case .approve(let user, let at):
+            guard approvalRefusal(by: user) == nil else { return nil }
+            approvals.append(user)
+            return approvals.count >= approvalsRequired ? passGates(at: at) : []
+
+        case .wake(let at) where phase == .awaitingWindow:
+            guard let wakeAt, at >= wakeAt else { return nil }
+            return passGates(at: at)
+
+        case .pause, .resume:
+            return handlePause(input)
 
         case .checked(let failures, let at):
             guard phase == .checking else { return nil }
@@ -63,7 +69,8 @@ extension Deployment {
             return abort(because: "instance \(id) failed: \(reason)", at: at)
 
         case .deadlinePassed(let at):
-            guard phase == .rolling, let deadline, at >= deadline else { return nil }
+            // Paused: the deadline moves when the rollout resumes.
+            guard phase == .rolling, pausedAt == nil, let deadline, at >= deadline else { return nil }
             if case .analysis(let rules)? = currentStep {
                 return abort(
                     because: "step \(step + 1) (analysis) did not pass within \(Rollout.analysisTimeout(rules)): "
@@ -89,8 +96,10 @@ extension Deployment {
     /// the ones that may not have completed before the crash is safe.
     public func resume() -> [Effect] {
         switch phase {
-        case .pending, .succeeded, .failed:
+        case .pending, .succeeded, .failed, .awaitingApproval:
             return []
+        case .awaitingWindow:
+            return wakeAt.map { [.scheduleWake($0)] } ?? []
         case .checking:
             // Checks change nothing, and preDeploy commands must be safe to run again (migrations are).
             return [.runChecklist]
@@ -101,7 +110,7 @@ extension Deployment {
             if batch < batchCount {
                 effects.append(.startInstances(newBatch(batch), release: release))
                 if let deadline { effects.append(.scheduleDeadline(deadline)) }
-            } else if rollout != nil {
+            } else if rollout != nil, pausedAt == nil {
                 effects += resumeRollout()
             }
             return effects
@@ -112,10 +121,11 @@ extension Deployment {
 
     /// New instances started so far: every batch up to and including the current one.
     public var startedNewInstances: [String] {
-        Array(newInstances.prefix(min(newInstances.count, (batch + 1) * batchSize)))
+        if isHeld { return [] }
+        return Array(newInstances.prefix(min(newInstances.count, (batch + 1) * batchSize)))
     }
 
-    private mutating func startBatch(_ index: Int, at: Date) -> [Effect] {
+    mutating func startBatch(_ index: Int, at: Date) -> [Effect] {
         let instances = newBatch(index)
         guard !instances.isEmpty else {
             // Scaling to zero: nothing to wait for, retire what remains.
@@ -135,7 +145,8 @@ extension Deployment {
         wakeAt = nil
         // The old release takes all the traffic back in this very step: the table drops the new one.
         weight = 0
-        if phase == .pending || phase == .checking {
+        pausedAt = nil
+        if phase == .pending || phase == .checking || isHeld {
             return finish(.failed, at: at)
         }
         phase = .aborting
@@ -168,7 +179,7 @@ extension Deployment {
         }
     }
 
-    private mutating func finish(_ final: Phase, at: Date) -> [Effect] {
+    mutating func finish(_ final: Phase, at: Date) -> [Effect] {
         phase = final
         finishedAt = at
         deadline = nil

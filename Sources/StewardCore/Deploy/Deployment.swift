@@ -19,6 +19,12 @@ public struct Deployment: Sendable, Codable, Equatable {
     public enum Phase: String, Sendable, Codable, CaseIterable {
         /// Created, not yet started (waiting for its turn).
         case pending
+        /// Waits for ``Deployment/approvalsRequired`` approvals by users other than the requester
+        /// (`steward approve`); nothing has started.
+        case awaitingApproval = "awaiting-approval"
+        /// Waits for its environment's deployment window to open (at ``Deployment/wakeAt``);
+        /// nothing has started.
+        case awaitingWindow = "awaiting-window"
         /// Running the pre-deployment checklist (required variables, reachable dependencies,
         /// `preDeploy` commands); no instance has started.
         case checking
@@ -66,6 +72,12 @@ public struct Deployment: Sendable, Codable, Equatable {
         case abort(reason: String, at: Date)
         /// A person moved a rollout on: past a pause or an analysis, or out of its warm period.
         case promote(by: String, at: Date)
+        /// A user other than the requester approved a deployment that waits for approvals.
+        case approve(by: String, at: Date)
+        /// A person held a rollout at its current step: weights stay, its timers stop counting.
+        case pause(by: String, at: Date)
+        /// A person let a paused rollout go on; its timers count again from where they stopped.
+        case resume(by: String, at: Date)
         /// The time set by ``Effect/scheduleWake(_:)`` came: a timed pause or the warm period is over.
         case wake(at: Date)
         /// The smoke commands passed against the new release.
@@ -132,6 +144,19 @@ public struct Deployment: Sendable, Codable, Equatable {
     public var reason: String?
     public var requestedBy: String
     public var createdAt: Date
+    /// Approvals by distinct users other than ``requestedBy`` needed before it starts (the
+    /// environment's `approvals`, taken when it was planned).
+    public var approvalsRequired: Int
+    /// The environment's deployment window when it was planned: it starts only while open.
+    public var window: DeploymentWindow?
+    /// Who started it outside its window, and why (`--override-window --reason`).
+    public var windowOverride: WindowOverride?
+    /// The environment and release it promotes (`steward promote SERVICE --from --to`).
+    public var promotedFrom: PromotionSource?
+    /// Users who approved it, in order.
+    public var approvals: [String]
+    /// When a person paused the rollout; nil while it is not paused.
+    public var pausedAt: Date?
     public var startedAt: Date?
     public var finishedAt: Date?
 
@@ -139,9 +164,15 @@ public struct Deployment: Sendable, Codable, Equatable {
     public init(
         id: Int, kind: Kind = .deploy, target: ServiceEnvironment, release: Int, previousRelease: Int?,
         oldInstances: [String], newInstances: [String], batchSize: Int, readinessTimeout: TimeSpan,
-        rollout: Rollout? = nil, checklist: Bool = false, requestedBy: String, createdAt: Date
+        rollout: Rollout? = nil, checklist: Bool = false, requestedBy: String, createdAt: Date,
+        gates: Gates = Gates()
     ) {
         self.checklist = checklist
+        self.approvalsRequired = max(0, gates.approvalsRequired)
+        self.window = gates.window
+        self.windowOverride = gates.windowOverride
+        self.promotedFrom = gates.promotedFrom
+        self.approvals = []
         self.id = id
         self.kind = kind
         self.target = target
@@ -166,6 +197,9 @@ public struct Deployment: Sendable, Codable, Equatable {
 
     /// True once the deployment can change no more.
     public var isFinished: Bool { phase == .succeeded || phase == .failed }
+
+    /// True while it waits for approvals or its window, with nothing started.
+    public var isHeld: Bool { phase == .awaitingApproval || phase == .awaitingWindow }
 
     /// The rollout step being carried out, if a rollout is walking its steps.
     public var currentStep: Rollout.Step? {

@@ -18,8 +18,9 @@ public enum EventFormat {
         var versions: [String: Int] = [
             "stack.applied": 1,
             "release.created": 1,
-            // v2: a blue/green or canary deployment's plan carries its rollout.
-            "deployment.created": 2,
+            // v2: a blue/green or canary deployment's plan carries its rollout; v3: its gates
+            // (approvals, window, window override, promotion source).
+            "deployment.created": 3,
             "deployment.succeeded": 1,
             "deployment.failed": 1,
             "dependency.up": 1,
@@ -30,10 +31,12 @@ public enum EventFormat {
             "user.added": 1,
             "user.removed": 1,
             "controlplane.started": 1,
-            // v2: the state holds a rollout (older readers skip it and fold the events, which they refuse).
-            checkpointType: 2,
+            // v2: the state holds a rollout (older readers skip it and fold the events, which they refuse);
+            // v3: a deployment with gates.
+            checkpointType: 3,
         ]
-        for name in Deployment.Input.names { versions["deployment.\(name)"] = 1 }
+        // v2: the progress holds approvals or a pause.
+        for name in Deployment.Input.names { versions["deployment.\(name)"] = 2 }
         for change in InstanceObservation.Change.allCases { versions["instance.\(change.rawValue)"] = 1 }
         for type in RunbookEventPayload.types { versions[type] = 1 }
         for type in BackupEvent.types { versions[type] = 1 }

@@ -338,6 +338,8 @@ public struct EnvironmentSpec: Sendable, Codable, Equatable {
     /// Whether `steward migrate` takes a verified backup before changing a database here, as
     /// written; nil when the file leaves it out (see ``backsUpBeforeMigrating``).
     public var backupBeforeMigrate: Bool?
+    /// Where each finished deployment here is posted as a marker (`markerWebhook`); may hold `${secret:NAME}`.
+    public var markerWebhook: String?
 
     /// Whether a migration here is preceded by a verified backup: as declared, else only in an
     /// environment named `production` (the guides' "backup first" is a production rule).
@@ -346,8 +348,10 @@ public struct EnvironmentSpec: Sendable, Codable, Equatable {
     public init(
         name: String, promotesTo: String? = nil, approvals: Int = 0, window: DeploymentWindow? = nil,
         instances: [String: Int] = [:], env: [String: String] = [:], requiredEnv: [String] = [],
-        minimumHealthyTime: TimeSpan? = nil, backupRetention: RetentionSpec? = nil, backupBeforeMigrate: Bool? = nil
+        minimumHealthyTime: TimeSpan? = nil, backupRetention: RetentionSpec? = nil, backupBeforeMigrate: Bool? = nil,
+        markerWebhook: String? = nil
     ) {
+        self.markerWebhook = markerWebhook
         self.name = name
         self.promotesTo = promotesTo
         self.approvals = approvals

@@ -48,7 +48,14 @@ extension StackFile {
             // Environments override instance counts and variables; `steward backup prune` applies their
             // retention; `steward migrate` takes a verified backup first where `backupBeforeMigrate` says so;
             // `requiredEnv` is checked before each deployment starts (ControlPlane+Checklist.swift).
-            .environment: ["instances", "env", "backupRetention", "backupBeforeMigrate", "requiredEnv"],
+            // A deployment waits for `approvals` and its `window` (Deployment+Gates.swift; runbook steps with
+            // `confirm: true` wait for the approvals too); `steward promote --from` follows `promotesTo`
+            // and waits for `minimumHealthyTime` (StackState+Promotion.swift); each finished deployment is
+            // posted to `markerWebhook` (ControlPlane+Markers.swift).
+            .environment: [
+                "instances", "env", "backupRetention", "backupBeforeMigrate", "requiredEnv", "approvals", "window",
+                "promotesTo", "minimumHealthyTime", "markerWebhook",
+            ],
             // `steward backup create` takes the backup into its `destination` (a folder, or an
             // s3:// bucket prefix reached through the s3 dependency naming the bucket) and verifies
             // it with its integrity queries when `verify`; `steward backup prune` applies its
@@ -71,8 +78,6 @@ extension StackFile {
         static let partlyEnforced: [Schema.Key: String] = [
             Schema.Key(.deploy, "rollback"):
                 "checked during blue/green and canary rollouts in the traffic environment, not during rolling deployments",
-            Schema.Key(.environment, "approvals"):
-                "runbook steps with `confirm: true` wait for these approvals, deployments do not yet"
         ]
 
         /// Whether Steward acts on `key`.

@@ -61,7 +61,14 @@ extension StackFile.Compiler {
                 }
             }
         }
-        spec.minimumHealthyTime = r.span("minimumHealthyTime")
+        if let field = r.field("markerWebhook"), let url = interpolated(field, scope: .url) {
+            if url.hasPrefix("http://") || url.hasPrefix("https://") {
+                spec.markerWebhook = url
+            } else {
+                field.invalid("an http:// or https:// URL, such as https://grafana.example.com/api/annotations")
+            }
+        }
+                spec.minimumHealthyTime = r.span("minimumHealthyTime")
         spec.backupBeforeMigrate = r.bool("backupBeforeMigrate")
         spec.backupRetention = r.field("backupRetention").flatMap {
             retention($0, context: "backup retention of \(context)")

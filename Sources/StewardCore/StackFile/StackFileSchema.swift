@@ -121,6 +121,7 @@ extension StackFile {
             "minimumHealthyTime",  // span
             "backupRetention",  // retention, or just its maxAge: `backupRetention: 30d`
             "backupBeforeMigrate",  // Bool; default true in an environment named production, else false
+            "markerWebhook",  // http(s) URL; only ${secret:NAME} references
         ]
 
         /// A retention policy (`backupRetention`, `backups[].retention`); at least one key.

@@ -51,6 +51,7 @@ extension Steward {
         @Option(help: "With --wait, give up following after this many seconds (exit 1).")
         var timeout: Int = 600
 
+        @OptionGroup var window: WindowOverrideOptions
         @OptionGroup var options: ClientOptions
 
         func validate() throws {
@@ -75,7 +76,7 @@ extension Steward {
                 }
                 let request = DeployRequest(
                     service: service, environment: environment, version: positionalVersion ?? version ?? "",
-                    set: overrides.isEmpty ? nil : overrides, strategy: strategy?.rawValue)
+                    set: overrides.isEmpty ? nil : overrides, strategy: strategy?.rawValue, overrideWindow: window.request)
                 let data = try await options.client().send("POST", "/api/v1/deployments", body: try JSONEncoder.steward.encode(request))
                 let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
                 try await DeploymentFollower(client: options.client(), output: options.output)
@@ -128,45 +129,6 @@ extension Steward {
                 }
                 try await DeploymentFollower(client: options.client(), output: options.output)
                     .report(deployment, initialData: data, wait: wait, timeout: timeout, expecting: instant ? .abort : .success)
-            }
-        }
-    }
-
-    /// `steward promote DEPLOYMENT`: move a rollout past its pause or analysis, or end its warm period.
-    struct Promote: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Move a blue/green or canary deployment past its pause or analysis step, or end its warm period.",
-            discussion: """
-                At a pause or an analysis step the rollout goes on to its next step at once (a promoted analysis \
-                step skips its gate; the rollback rules still apply). In the warm period the previous release \
-                stops now. Needs the deployer role. With --wait, exit codes as for `steward deploy --wait`: 0 \
-                succeeded, 4 rolled back by a rule, 1 failed; 2 refused (e.g. nothing to promote at this step, HTTP 409).
-                """)
-
-        @Argument(help: "The deployment's id (see `steward status`).")
-        var deployment: Int
-
-        @OptionGroup var follow: FollowOptions
-        @OptionGroup var options: ClientOptions
-
-        func run() async throws {
-            try await reportingErrors {
-                let client = options.client()
-                let data = try await client.send("POST", "/api/v1/deployments/\(deployment)/promote")
-                let promoted = try JSONDecoder.steward.decode(Deployment.self, from: data)
-                if options.output == .text {
-                    let steps = promoted.rollout?.steps.map(\.description) ?? []
-                    let step = RolloutText.stepLine(phase: promoted.phase.rawValue, step: promoted.step, steps: steps)
-                    print(
-                        "deployment \(promoted.id) promoted: " + (step.isEmpty ? promoted.phase.rawValue : step)
-                            + (promoted.rollout.map { " (\($0.releaseName) r\(promoted.release) at \(promoted.weight)%)" } ?? ""))
-                }
-                guard follow.wait else {
-                    if options.output == .json { printJSON(data) }
-                    return
-                }
-                try await DeploymentFollower(client: client, output: options.output)
-                    .report(promoted, initialData: data, wait: true, timeout: follow.timeout)
             }
         }
     }

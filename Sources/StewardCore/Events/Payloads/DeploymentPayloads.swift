@@ -10,14 +10,24 @@ import Foundation
 /// JSON (v2): v1 plus `"rollout":{…}` (see ``Rollout``) for a blue/green or canary deployment and
 /// `"checklist":true` for one that runs the pre-deployment checklist. A deployment with neither is
 /// still written as v1, so older readers refuse only the logs they would misread.
+///
+/// JSON (v3): v2 plus its gates, each only when set: `"approvals":N` (approvals needed),
+/// `"window":"Sun 02:00-06:00 America/New_York"` (as written in the stack file),
+/// `"windowOverride":{"by":WHO, "reason":TEXT}`, `"promotedFrom":{"environment":E, "release":N}`.
+/// Written as v3 only when one of them is set.
 struct DeploymentPlanPayload: Codable {
     enum CodingKeys: String, CodingKey {
         case v, deployment, kind, service, environment, release, previousRelease, oldInstances, newInstances,
-            batchSize, readinessTimeoutMs, requestedBy, createdAt, rollout, checklist
+            batchSize, readinessTimeoutMs, requestedBy, createdAt, rollout, checklist, approvals, window, windowOverride,
+            promotedFrom
     }
 
-    /// The version a deployment's plan is written in: 2 only when it has a rollout or a checklist.
-    static func version(of deployment: Deployment) -> Int { deployment.rollout == nil && !deployment.checklist ? 1 : 2 }
+    /// The version a deployment's plan is written in: 3 when it has gates, 2 when it has a rollout
+    /// or a checklist, else 1.
+    static func version(of deployment: Deployment) -> Int {
+        if deployment.gates != Deployment.Gates() { return 3 }
+        return deployment.rollout == nil && !deployment.checklist ? 1 : 2
+    }
 
     var deployment: Deployment
     var standalone: Bool
@@ -48,8 +58,24 @@ struct DeploymentPlanPayload: Codable {
             rollout: try container.decodeIfPresent(Rollout.self, forKey: .rollout),
             checklist: try container.decodeIfPresent(Bool.self, forKey: .checklist) ?? false,
             requestedBy: try container.decode(String.self, forKey: .requestedBy),
-            createdAt: try container.decodeDate(forKey: .createdAt))
+            createdAt: try container.decodeDate(forKey: .createdAt),
+            gates: try Self.gates(in: container))
         standalone = container.contains(.v)
+    }
+
+    private static func gates(in container: KeyedDecodingContainer<CodingKeys>) throws -> Deployment.Gates {
+        var window: DeploymentWindow?
+        if let text = try container.decodeIfPresent(String.self, forKey: .window) {
+            do {
+                window = try DeploymentWindow(parsing: text)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .window, in: container, debugDescription: "\(error)")
+            }
+        }
+        return Deployment.Gates(
+            approvalsRequired: try container.decodeIfPresent(Int.self, forKey: .approvals) ?? 0, window: window,
+            windowOverride: try container.decodeIfPresent(Deployment.WindowOverride.self, forKey: .windowOverride),
+            promotedFrom: try container.decodeIfPresent(Deployment.PromotionSource.self, forKey: .promotedFrom))
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -69,6 +95,10 @@ struct DeploymentPlanPayload: Codable {
         try container.encodeDate(deployment.createdAt, forKey: .createdAt)
         try container.encodeIfPresent(deployment.rollout, forKey: .rollout)
         if deployment.checklist { try container.encode(true, forKey: .checklist) }
+        if deployment.approvalsRequired > 0 { try container.encode(deployment.approvalsRequired, forKey: .approvals) }
+        try container.encodeIfPresent(deployment.window?.source, forKey: .window)
+        try container.encodeIfPresent(deployment.windowOverride, forKey: .windowOverride)
+        try container.encodeIfPresent(deployment.promotedFrom, forKey: .promotedFrom)
     }
 }
 
@@ -77,9 +107,19 @@ struct DeploymentPlanPayload: Codable {
 /// JSON: `{"phase":P, "batch":N, "ready":[…], "stopped":[…], "retired":[…], "deadline":DATE?,
 /// "reason":TEXT?, "startedAt":DATE?, "finishedAt":DATE?}`; sets are written sorted. A rollout's
 /// progress adds `"step":N, "weight":N, "wakeAt":DATE?` (left out while all three are unset).
+/// A deployment waiting for its window has `wakeAt` (its opening). `"approvals":[WHO…]` once someone
+/// approved it and `"pausedAt":DATE` while a person holds it paused (these, and the phases
+/// `awaiting-approval` and `awaiting-window`, make the step v2).
 struct DeploymentProgressPayload: Codable {
     enum CodingKeys: String, CodingKey {
-        case phase, batch, ready, stopped, retired, deadline, reason, startedAt, finishedAt, step, weight, wakeAt
+        case phase, batch, ready, stopped, retired, deadline, reason, startedAt, finishedAt, step, weight, wakeAt,
+            approvals, pausedAt
+    }
+
+    /// Whether the progress holds something only v2 readers fold (approvals, a pause).
+    static func needsV2(_ progress: Deployment.Progress) -> Bool {
+        !progress.approvals.isEmpty || progress.pausedAt != nil || progress.phase == .awaitingApproval
+            || progress.phase == .awaitingWindow
     }
 
     var progress: Deployment.Progress
@@ -104,7 +144,9 @@ struct DeploymentProgressPayload: Codable {
             finishedAt: try container.decodeDateIfPresent(forKey: .finishedAt),
             step: try container.decodeIfPresent(Int.self, forKey: .step) ?? 0,
             weight: try container.decodeIfPresent(Int.self, forKey: .weight) ?? 0,
-            wakeAt: try container.decodeDateIfPresent(forKey: .wakeAt))
+            wakeAt: try container.decodeDateIfPresent(forKey: .wakeAt),
+            approvals: try container.decodeIfPresent([String].self, forKey: .approvals) ?? [],
+            pausedAt: try container.decodeDateIfPresent(forKey: .pausedAt))
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -123,6 +165,8 @@ struct DeploymentProgressPayload: Codable {
             try container.encode(progress.weight, forKey: .weight)
             try container.encodeDateIfPresent(progress.wakeAt, forKey: .wakeAt)
         }
+        if !progress.approvals.isEmpty { try container.encode(progress.approvals, forKey: .approvals) }
+        try container.encodeDateIfPresent(progress.pausedAt, forKey: .pausedAt)
     }
 }
 
@@ -132,7 +176,8 @@ struct DeploymentProgressPayload: Codable {
 ///
 /// JSON (v1): `{"v":1, "deployment":ID, "at":DATE, "instance":ID?, "reason":TEXT?, "by":WHO?, "result":{progress}}`.
 /// `instance` is present for the instance steps, `reason` for `instance-failed`, `aborted`,
-/// `smoke-failed` and `rule-failed`, `by` for `promoted`, `failures` for `checked`.
+/// `smoke-failed` and `rule-failed`, `by` for `promoted`, `approved`, `paused` and `resumed`, `failures`
+/// for `checked`. JSON (v2): the same, written when `result` holds approvals or a pause.
 struct DeploymentStepPayload: Codable {
     enum CodingKeys: String, CodingKey {
         case v, deployment, at, instance, reason, by, failures, result
@@ -157,7 +202,7 @@ struct DeploymentStepPayload: Codable {
             instance = id
             self.reason = reason
         case .abort(let reason, _), .smokeFailed(let reason, _), .ruleFailed(let reason, _): self.reason = reason
-        case .promote(let who, _): by = who
+        case .promote(let who, _), .approve(let who, _), .pause(let who, _), .resume(let who, _): by = who
         case .checked(let failed, _): failures = failed
         }
     }
@@ -190,6 +235,9 @@ struct DeploymentStepPayload: Codable {
         case "smoke-failed": return .smokeFailed(reason: try need(reason, "reason"), at: at)
         case "analysis-passed": return .analysisPassed(at: at)
         case "rule-failed": return .ruleFailed(reason: try need(reason, "reason"), at: at)
+        case "approved": return .approve(by: try need(by, "by"), at: at)
+        case "paused": return .pause(by: try need(by, "by"), at: at)
+        case "resumed": return .resume(by: try need(by, "by"), at: at)
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown deployment step '\(name)'"))
         }
@@ -208,7 +256,7 @@ struct DeploymentStepPayload: Codable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(EventFormat.written, forKey: .v)
+        try container.encode(DeploymentProgressPayload.needsV2(result) ? 2 : EventFormat.written, forKey: .v)
         try container.encode(deployment, forKey: .deployment)
         try container.encodeDate(at, forKey: .at)
         try container.encodeIfPresent(instance, forKey: .instance)
