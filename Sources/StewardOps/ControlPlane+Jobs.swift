@@ -15,6 +15,7 @@ extension ControlPlane {
             group.addTask { await self.pushTraffic() }
             group.addTask { await self.analyzeRollouts() }
             group.addTask { await self.runSchedules() }
+            group.addTask { await self.cleanUpInterruptedDrills() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }
@@ -77,6 +78,8 @@ extension ControlPlane {
             await executeBackup(job)
         case .migration(let job):
             await executeMigration(job)
+        case .drill(let job):
+            await executeDrill(job)
         }
     }
 
