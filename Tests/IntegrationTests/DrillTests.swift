@@ -174,6 +174,78 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: clusterDirectory.replacingOccurrences(of: id, with: json.id)))
     }
 
+    /// The control plane is SIGKILLed while its drill waits for the drill instance to become ready: the
+    /// scratch cluster and the drill instance outlive it. Started again, it stops the instance, stops and
+    /// deletes the cluster, and records `drill.failed` (stage `interrupted`); the real instance runs on.
+    @Test func aDrillInterruptedByACrashIsCleanedUpOnRestart() async throws {
+        let postgres = try await PostgresServer.start()
+        defer { postgres.stop() }
+        let cluster = try await StewardCluster.start()
+        defer { cluster.shutdown() }
+        _ = try await F.psql(postgres, "CREATE DATABASE shop")
+        let port = try FreePort.next()
+        // Every instance of this release takes 10 s to be ready: the drill's too, which is the window to crash in.
+        let stack = F.stack(
+            dependencies: ["db": "postgres://postgres@127.0.0.1:\(postgres.port)/shop"],
+            services: """
+                  api:
+                    command: \(StewardCluster.demoAppBinary)
+                    port: \(port)
+                    env:
+                      DATABASE_URL: ${dependencies.db.url}
+                      READY_DELAY_MS: "10000"
+                    readiness:
+                      http: {path: /api/health/readyz, expectJSON: {status: Ready}}
+                      interval: 1s
+                      timeout: 1s
+                    stopGracePeriod: 2s
+                    deploy: {strategy: rolling, readinessTimeout: 60s}
+
+                """,
+            environments: "  production: {}\n", runbooks: "backups:\n  - dependency: db\n    verify: false\n")
+        try await F.apply(stack, to: cluster)
+        // The same stack at restart: the file given to `serve --stack` wins then.
+        try stack.write(toFile: cluster.stackPath, atomically: true, encoding: .utf8)
+        let ops = try await F.user("ops", roles: ["operator"], on: cluster)
+        let deployed = try await cluster.api(
+            "POST", "/deployments",
+            json: try JSONSerialization.data(withJSONObject: ["service": "api", "environment": "production", "version": "1.0.0"]))
+        let deployment = try await cluster.waitUntilFinished(try deployed.decode(DeploymentView.self).id, timeout: .seconds(90))
+        #expect(deployment.phase == "succeeded", "\(deployment.reason ?? "")\n\(cluster.logs())")
+        let backup = try await F.steward(["backup", "create", "db", "--env", "production", "--wait"], token: ops, on: cluster)
+        #expect(backup.status == 0, "\(backup.standardError)")
+        let real = try await cluster.agentInstances()
+
+        let started = try await cluster.api(
+            "POST", "/drills", json: try JSONSerialization.data(withJSONObject: ["environment": "production"]), token: ops)
+        #expect(started.status == 202, "\(started.text)")
+        let id = try started.decode(Report.self).id
+        try await eventually(timeout: .seconds(30), "the drill waiting for its instance's readiness") {
+            let report = try await cluster.api("GET", "/drills/\(id)", token: ops).decode(Report.self)
+            return report.stages.last?.name == "wait for readiness" && report.stages.last?.passed == nil
+        }
+        let directory = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+            + "/steward-drill-\(id)"
+        cluster.killServer()
+        // What the crash left: the instance on the agent, the cluster running in its directory.
+        #expect(try await cluster.agentInstances().contains { $0.id.hasPrefix("drill-\(id)-") })
+        #expect(FileManager.default.fileExists(atPath: directory) && Self.anyProcess(mentioning: "steward-drill-\(id)"))
+
+        try await cluster.startServer()
+        try await eventually(timeout: .seconds(60), "the interrupted drill's leftovers removed") {
+            let instances = try await cluster.agentInstances()
+            return !instances.contains { $0.id.hasPrefix("drill-") } && !FileManager.default.fileExists(atPath: directory)
+                && !Self.anyProcess(mentioning: "steward-drill-\(id)")
+        }
+        try await eventually(timeout: .seconds(30), "drill.failed recorded") {
+            let events = try await cluster.api("GET", "/events?type=drill.failed&subject=drill/\(id)", token: ops)
+            return events.text.contains("interrupted by a control-plane restart")
+        }
+        #expect(ProcTable.processes(withEnvironmentEntry: "STEWARD_DRILL=\(id)").isEmpty)
+        let after = try await cluster.agentInstances()
+        #expect(after.map(\.id) == real.map(\.id) && after.map(\.pid) == real.map(\.pid), "the real instance runs on")
+    }
+
     /// True while a live process has `text` in its command line (a postmaster of a scratch cluster).
     static func anyProcess(mentioning text: String) -> Bool {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
