@@ -15,6 +15,7 @@ extension ControlPlane {
             group.addTask { await self.pushTraffic() }
             group.addTask { await self.analyzeRollouts() }
             group.addTask { await self.runSchedules() }
+            group.addTask { await self.cleanUpInterruptedDrills() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }
@@ -79,6 +80,8 @@ extension ControlPlane {
             await executeMigration(job)
         case .marker(let id):
             await deliverMarker(of: id)
+        case .drill(let job):
+            await executeDrill(job)
         }
     }
 

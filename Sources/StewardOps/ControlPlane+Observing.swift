@@ -13,7 +13,8 @@ extension ControlPlane {
         agentSnapshot = snapshot
         agentReachable = true
         var events: [StewardEvent] = []
-        for status in snapshot.instances {
+        // Drill instances are the drill's business (its report), not the log's: no release has them.
+        for status in snapshot.instances where !DrillID.isDrillInstance(status.id) {
             let last = state.instances[status.id]?.change
             let port = status.port
             if status.ready, last != .ready {
@@ -121,7 +122,8 @@ extension ControlPlane {
             busy.formUnion(deployment.newInstances)
         }
         let present = Set(snapshot.instances.map(\.id))
-        for status in snapshot.instances where wanted[status.id] == nil && !busy.contains(status.id) {
+        for status in snapshot.instances
+        where wanted[status.id] == nil && !busy.contains(status.id) && !drillInstances.contains(status.id) {
             guard status.state != .stopping, jobsInFlight.insert("stop:\(status.id)").inserted else { continue }
             logger.warning("stopping \(status.id): no release wants it")
             jobSink.yield(.stopUnwanted(status.id))

@@ -23,6 +23,7 @@ public actor ControlPlane {
         case migration(MigrationJob)
         /// Post the marker of a finished deployment to its environment's webhook.
         case marker(Int)
+        case drill(DrillJob)
     }
 
     public nonisolated let log: EventLog
@@ -59,6 +60,14 @@ public actor ControlPlane {
     /// The latest migration run of each dependency in each environment, by `DEPENDENCY/ENVIRONMENT`
     /// (memory only: each database's history table is what is applied, the events the audit trail).
     public internal(set) var migrationOperations: [String: MigrationOperation] = [:]
+    /// Where drill reports are written (`DATA/drills`); nil refuses drills.
+    public nonisolated let drillDirectory: String?
+    /// Every drill this process started, by id (memory only: the `drill.*` events are the
+    /// durable history, `DATA/drills/ID.md` each finished drill's report).
+    public internal(set) var drills: [String: DrillReport] = [:]
+    /// The instances of running drills: the reconciler leaves them alone (and only them: after a
+    /// crash this is empty, so leftovers are stopped as unwanted).
+    var drillInstances: Set<String> = []
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
     /// The traffic proxy this control plane routes through, if any (see ``pushTraffic()``).
@@ -94,13 +103,14 @@ public actor ControlPlane {
     ///     one, then `STEWARD_SECRET_NAME` (``SecretSource/vault(_:fallback:)``).
     ///   - vault: The secrets vault over the same store, if any.
     ///   - backupDirectory: Where backups are kept (created 0700 on first use); nil refuses backups.
+    ///   - drillDirectory: Where disaster-recovery drill reports go (created 0700); nil refuses drills.
     ///   - proxy: The traffic proxy to keep routing the stable ports; nil runs without one.
     ///   - trafficEnvironment: The environment served on the stable ports (``TrafficPlan``).
     ///   - metricsProvider: Where rollout analysis measures traffic; by default the proxy's windows.
     ///   - scheduleClock: The wall clock of the scheduler (real time by default; tests move a manual one).
     public init(
         log: EventLog, agent: AgentClient, secrets: SecretSource? = nil, vault: SecretVault? = nil,
-        baseDirectory: String, backupDirectory: String? = nil, prober: Prober = Prober(), proxy: ProxyClient? = nil,
+        baseDirectory: String, backupDirectory: String? = nil, drillDirectory: String? = nil, prober: Prober = Prober(), proxy: ProxyClient? = nil,
         trafficEnvironment: String? = nil, metricsProvider: (any ReleaseMetricsProvider)? = nil,
         scheduleClock: any ScheduleClock = SystemScheduleClock(),
         logger: Logger = Logger(label: "steward.controlplane")
@@ -109,6 +119,7 @@ public actor ControlPlane {
         self.metricsProvider = metricsProvider ?? proxy.map { ProxyMetricsProvider(client: $0) }
         self.log = log
         self.backupDirectory = backupDirectory
+        self.drillDirectory = drillDirectory
         self.agent = agent
         self.proxy = proxy
         self.trafficEnvironment = trafficEnvironment

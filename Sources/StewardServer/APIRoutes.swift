@@ -43,7 +43,8 @@ public enum APIRoutes {
                 environments: { await controlPlane.state.stack?.environments.map(\.name) ?? [] },
                 deploymentEnvironment: { await controlPlane.state.deployments[$0]?.target.environment },
                 runbookRunEnvironment: { await controlPlane.state.runbookRuns[$0]?.environment },
-                backupEnvironment: { await controlPlane.backupEnvironment(id: $0) }))
+                backupEnvironment: { await controlPlane.backupEnvironment(id: $0) },
+                drillEnvironment: { await controlPlane.drillEnvironment(id: $0) }))
         let api = router.group("/api/v1")
         addReadRoutes(to: api, controlPlane: controlPlane)
         addDeploymentRoutes(to: api, controlPlane: controlPlane)
@@ -55,6 +56,7 @@ public enum APIRoutes {
         addRunbookRoutes(to: api, controlPlane: controlPlane)
         addBackupRoutes(to: api, controlPlane: controlPlane)
         addMigrationRoutes(to: api, controlPlane: controlPlane)
+        addDrillRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }

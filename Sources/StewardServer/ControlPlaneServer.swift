@@ -43,7 +43,7 @@ public struct ControlPlaneServer: Sendable {
         let baseDirectory = (loaded.path as NSString).deletingLastPathComponent
         let controlPlane = try ControlPlane(
             log: log, agent: agent, vault: vault, baseDirectory: baseDirectory,
-            backupDirectory: dataDirectory + "/backups", proxy: proxy, trafficEnvironment: trafficEnvironment,
+            backupDirectory: dataDirectory + "/backups", drillDirectory: dataDirectory + "/drills", proxy: proxy, trafficEnvironment: trafficEnvironment,
             metricsProvider: metricsProvider, logger: logger)
         self.controlPlane = controlPlane
         let metrics = ServerMetrics()

@@ -151,6 +151,7 @@ enum OpenAPIDocument {
             responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
         ] + secretOperations + dayTwoOperations + runbookOperations + backupOperations + migrationOperations
             + gateOperations
+            + drillOperations
     }
 
     /// Restart, scale and start a service in an environment (each a rolling deployment), and take an environment down.

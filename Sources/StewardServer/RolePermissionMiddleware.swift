@@ -19,17 +19,21 @@ public struct RolePermissionMiddleware: RouterMiddleware {
     let runbookRunEnvironment: @Sendable (Int) async -> String?
     /// The environment of a backup, or nil when there is no such backup.
     let backupEnvironment: @Sendable (String) async -> String?
+    /// The environment of a drill, or nil when there is no such drill.
+    let drillEnvironment: @Sendable (String) async -> String?
 
     public init(
         environments: @escaping @Sendable () async -> [String],
         deploymentEnvironment: @escaping @Sendable (Int) async -> String?,
         runbookRunEnvironment: @escaping @Sendable (Int) async -> String? = { _ in nil },
-        backupEnvironment: @escaping @Sendable (String) async -> String? = { _ in nil }
+        backupEnvironment: @escaping @Sendable (String) async -> String? = { _ in nil },
+        drillEnvironment: @escaping @Sendable (String) async -> String? = { _ in nil }
     ) {
         self.environments = environments
         self.deploymentEnvironment = deploymentEnvironment
         self.runbookRunEnvironment = runbookRunEnvironment
         self.backupEnvironment = backupEnvironment
+        self.drillEnvironment = drillEnvironment
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -86,6 +90,9 @@ public struct RolePermissionMiddleware: RouterMiddleware {
         case .backup(let parameter):
             guard let id = context.parameters.get(parameter) else { return nil }
             return await backupEnvironment(id)
+        case .drill(let parameter):
+            guard let id = context.parameters.get(parameter) else { return nil }
+            return await drillEnvironment(id)
         case .path(let parameter):
             return context.parameters.get(parameter)
         case .body:

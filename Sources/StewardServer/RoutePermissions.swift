@@ -30,6 +30,8 @@ public enum RoutePermissions {
             case runbookRun(parameter: String)
             /// The environment of the backup whose id is this path parameter.
             case backup(parameter: String)
+            /// The environment of the drill whose id is this path parameter.
+            case drill(parameter: String)
             /// The path parameter itself names the environment.
             case path(parameter: String)
         }
@@ -118,5 +120,10 @@ public enum RoutePermissions {
         "GET /api/v1/migrations/{dependency}": .init(.viewer, .query),
         "POST /api/v1/migrations/{dependency}/up": .init(.operator, .body),
         "POST /api/v1/migrations/{dependency}/down": .init(.operator, .body),
+        // Disaster-recovery drills: anyone reads one; operators run them (like a backup's verify, the
+        // on-call's recovery work: it restores into a scratch cluster and starts instances beside the
+        // real ones, never touching them, and the events say who ran it).
+        "GET /api/v1/drills/{id}": .init(.viewer, .drill(parameter: "id")),
+        "POST /api/v1/drills": .init(.operator, .body),
     ]
 }

@@ -48,7 +48,8 @@ public struct StatusView: Codable, Sendable {
     public init(state: StackState, snapshot: AgentSnapshot?, agentURL: String, reachable: Bool, lastEvent: Int64) {
         stack = state.stack?.name
         agent = AgentView(url: agentURL, reachable: reachable, agentID: snapshot?.agentID)
-        let instances = snapshot?.instances ?? []
+        // A drill's instances are not the service's: they belong to no release and get no traffic.
+        let instances = (snapshot?.instances ?? []).filter { !DrillID.isDrillInstance($0.id) }
         var services: [ServiceStatus] = []
         for environment in state.stack?.environments ?? [] {
             for service in state.stack?.services ?? [] {

@@ -11,13 +11,15 @@ enum CLIError: Error, CustomStringConvertible {
     case unreachable(String)
     /// A blue/green or canary deployment was rolled back because one of its rules failed (exit 4).
     case rolledBack(String)
+    /// A disaster-recovery drill ran but missed its RTO or RPO objective (exit 5).
+    case objectivesMissed(String)
 
     var description: String {
         switch self {
         case .failed(let message): return "error: \(message)"
         case .refused(let status, let message, let details):
             return (["error: \(message) (HTTP \(status))"] + details.map { "  \($0)" }).joined(separator: "\n")
-        case .unreachable(let message), .rolledBack(let message): return "error: \(message)"
+        case .unreachable(let message), .rolledBack(let message), .objectivesMissed(let message): return "error: \(message)"
         }
     }
 
@@ -27,6 +29,7 @@ enum CLIError: Error, CustomStringConvertible {
         case .refused: 2
         case .unreachable: 3
         case .rolledBack: 4
+        case .objectivesMissed: 5
         }
     }
 }

@@ -25,10 +25,13 @@ import Synchronization
 /// store holds backup ``storedBackup`` of `db` in production (to read, verify and restore; its
 /// jobs never run here: the control plane's loop is not started), and `db` has one migration
 /// (to read, apply and revert: the database is unreachable, and the jobs never run either); traffic
-/// is measured by ``SteadyTraffic`` (to read a deployment's metrics).
+/// is measured by ``SteadyTraffic`` (to read a deployment's metrics); a drill of development runs (to read;
+/// restoring ``developmentBackup``, its job never runs either), and production can be drilled (``storedBackup``).
 struct AccessFixture {
     /// The id of the backup in the fixture's store.
     static let storedBackup = "20261126-050000-abcdef"
+    /// The id of the fixture's backup of `db` in development (what its drill restores).
+    static let developmentBackup = "20261126-040000-abcdef"
 
     static let stackText = """
         version: 1
@@ -93,6 +96,8 @@ struct AccessFixture {
     let awaitingApproval: Int
     /// The clock the router reads (token expiry); tests move it.
     let clock: TestClock
+    /// A drill of development, running (to read).
+    let runningDrill: String
 
     /// A settable wall clock for token expiry.
     final class TestClock: Sendable {
@@ -113,6 +118,7 @@ struct AccessFixture {
         _ = try vault.set("DB_PASSWORD", environment: "production", value: "s3cret", actor: "root")
         let backups = try TemporaryDirectory(prefix: "access-backups").path
         try Self.storeBackup(in: backups)
+        try Self.storeBackup(in: backups, id: Self.developmentBackup, environment: "development")
         // The stack's directory, with one migration of `db` (to read, apply and revert; never run here).
         let stackDirectory = try TemporaryDirectory(prefix: "access-stack").path
         try FileManager.default.createDirectory(atPath: stackDirectory + "/db/migrations", withIntermediateDirectories: true)
@@ -120,7 +126,8 @@ struct AccessFixture {
             toFile: stackDirectory + "/db/migrations/0001_create_items.up.sql", atomically: true, encoding: .utf8)
         controlPlane = try ControlPlane(
             log: log, agent: AgentClient(baseURL: agentURL, token: "unused"), vault: vault, baseDirectory: stackDirectory,
-            backupDirectory: backups, metricsProvider: SteadyTraffic())
+            backupDirectory: backups, drillDirectory: try TemporaryDirectory(prefix: "access-drills").path,
+            metricsProvider: SteadyTraffic())
         let web = try await controlPlane.deploy(
             service: "web", environment: "production", version: "1.0.0", overrides: [:], actor: "root")
         activeDeployment = web.id
@@ -156,6 +163,7 @@ struct AccessFixture {
                 // Still ready: a snapshot without it would record it missing (not healthy, so not promotable).
                 ready("web-development-r4-0", "web", "development", release: 4, port: 20003),
             ]))
+        runningDrill = try await controlPlane.startDrill(environment: "development", actor: "root").id
         try Self.addUser(log, "root", roles: ["admin"])
         try Self.addUser(log, "carol", roles: ["viewer"])
         try Self.issue(log, id: "tok_carol", user: "carol", secret: "stw_carol")
@@ -166,15 +174,15 @@ struct AccessFixture {
     }
 
     /// Writes the manifest (and an empty artifact) of ``storedBackup`` into a store directory.
-    static func storeBackup(in directory: String) throws {
+    static func storeBackup(in directory: String, id: String = storedBackup, environment: String = "production") throws {
         let manifest = BackupManifest(
-            id: storedBackup, createdAt: Date(timeIntervalSince1970: 1_795_000_000), environment: "production",
+            id: id, createdAt: Date(timeIntervalSince1970: 1_795_000_000), environment: environment,
             dependency: "db", database: "app", source: "postgres://app@127.0.0.1:9/app", serverVersion: "15",
-            artifact: "\(storedBackup).dump", sizeBytes: 0,
+            artifact: "\(id).dump", sizeBytes: 0,
             sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", durationSeconds: 0.1,
             tables: [], countsInDumpSnapshot: true)
-        try JSONEncoder.steward.encode(manifest).write(to: URL(fileURLWithPath: "\(directory)/\(storedBackup).json"))
-        try Data().write(to: URL(fileURLWithPath: "\(directory)/\(storedBackup).dump"))
+        try JSONEncoder.steward.encode(manifest).write(to: URL(fileURLWithPath: "\(directory)/\(id).json"))
+        try Data().write(to: URL(fileURLWithPath: "\(directory)/\(id).dump"))
     }
 
     /// A fake agent that serves any instance log and never answers anything else.
@@ -249,6 +257,7 @@ struct AccessFixture {
     static let requestEnvironments = [
         "POST /api/v1/services/{name}/start": "development", "POST /api/v1/environments/{name}/down": "development",
         "POST /api/v1/deployments/{id}/approve": "staging", "POST /api/v1/promotions": "staging",
+        "GET /api/v1/drills/{id}": "development",
     ]
 
     /// One request for every protected route, built to succeed for a caller who may make it.
@@ -320,6 +329,8 @@ struct AccessFixture {
             "POST /api/v1/migrations/{dependency}/down": (
                 "/api/v1/migrations/db/down", #"{"environment":"production","to":0}"#, json
             ),
+            "POST /api/v1/drills": ("/api/v1/drills", #"{"environment":"production"}"#, json),
+            "GET /api/v1/drills/{id}": ("/api/v1/drills/\(runningDrill)", nil, json),
         ]
     }
 }

@@ -46,6 +46,8 @@ public enum StewardEvent: Sendable, Equatable {
     case migration(MigrationEvent)
     /// The scheduler armed, fired or disarmed a schedule (`schedule.*`); folded into ``StackState/schedules``.
     case schedule(ScheduleEvent)
+    /// A disaster-recovery drill started, completed or failed (`drill.*`); not folded (the events are its history).
+    case drill(DrillEvent)
     /// The control plane started and resumed from the log.
     case controlPlaneStarted(ControlPlaneStarted)
     /// The folded state up to an event, so start-up need not fold the whole history.

@@ -12,8 +12,10 @@ extension StackFile {
     enum EnforcedKeys {
         /// Enforced keys, by section. A section that is absent enforces none of its keys.
         static let bySection: [Schema.Section: Set<String>] = [
-            // Not enforced: slos, alerts, incidents, recovery (no engine runs them yet).
-            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups"],
+            // Not enforced: slos, alerts, incidents (no engine runs them yet). `recovery` is what
+            // `steward drill dr` judges its RTO and RPO against (StewardOps/Drills).
+            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups", "recovery"],
+            .recovery: Set(Schema.recovery),
             // The URL is resolved into instances and probed; `steward migrate` runs `migrations`; a
             // `required` one must be reachable before a deployment starts (ControlPlane+Checklist.swift).
             .dependency: ["type", "url", "migrations", "required"],

@@ -79,9 +79,9 @@ public struct StackState: Sendable, Equatable {
             schedules.apply(event)
         // Backups are not folded: the store's manifests are what exists (a file can be removed
         // behind the log's back), and the events are their history. Migrations neither: each
-        // database's history table is what is applied.
+        // database's history table is what is applied. Drills neither: their events are their history.
         case .tokenCreated, .tokenIssued, .tokenRevoked, .userAdded, .userRemoved, .secretChanged, .controlPlaneStarted,
-            .checkpoint, .backup, .migration:
+            .checkpoint, .backup, .migration, .drill:
             break
         }
     }
