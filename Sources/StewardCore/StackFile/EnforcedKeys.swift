@@ -13,7 +13,7 @@ extension StackFile {
         /// Enforced keys, by section. A section that is absent enforces none of its keys.
         static let bySection: [Schema.Section: Set<String>] = [
             // Not enforced: slos, alerts, incidents, recovery (no engine runs them yet).
-            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups"],
+            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups", "mirrors"],
             // The URL is resolved into instances and probed; `steward migrate` runs `migrations`; a
             // `required` one must be reachable before a deployment starts (ControlPlane+Checklist.swift).
             .dependency: ["type", "url", "migrations", "required"],
@@ -56,6 +56,8 @@ extension StackFile {
             // its `timeZone`, in every environment. Not enforced: `beforeDeploy` (deployments take none yet).
             .backup: ["dependency", "verify", "integrityQueries", "retention", "destination", "schedule", "timeZone"],
             .retention: Set(Schema.retention),
+            // `steward mirror sync|restore` and the scheduler (ControlPlane+Mirrors.swift) act on every key.
+            .mirror: Set(Schema.mirror),
         ]
 
         /// Keys enforced only for some values: what the key asks for is exactly what already happens.
