@@ -39,6 +39,7 @@ public enum EventFormat {
         for type in BackupEvent.types { versions[type] = 1 }
         for type in MigrationEvent.types { versions[type] = 1 }
         for type in ScheduleEvent.types { versions[type] = 1 }
+        for type in MirrorEvent.types { versions[type] = 1 }
         for change in SecretChanged.Change.allCases { versions["secret.\(change.rawValue)"] = 1 }
         return versions
     }()
