@@ -77,6 +77,8 @@ extension ControlPlane {
             await executeBackup(job)
         case .migration(let job):
             await executeMigration(job)
+        case .mirror(let job):
+            await executeMirror(job)
         }
     }
 

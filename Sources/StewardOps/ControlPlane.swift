@@ -21,6 +21,7 @@ public actor ControlPlane {
         case runbookStep(run: Int, step: Int, ResolvedRunbookStep)
         case backup(BackupJob)
         case migration(MigrationJob)
+        case mirror(MirrorJob)
     }
 
     public nonisolated let log: EventLog
@@ -57,6 +58,9 @@ public actor ControlPlane {
     /// The latest migration run of each dependency in each environment, by `DEPENDENCY/ENVIRONMENT`
     /// (memory only: each database's history table is what is applied, the events the audit trail).
     public internal(set) var migrationOperations: [String: MigrationOperation] = [:]
+    /// The latest sync or restore of each mirror, by name (memory only: the `mirror.*` events are
+    /// the durable history, each mirror's manifest what it holds).
+    public internal(set) var mirrorOperations: [String: MirrorOperation] = [:]
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
     /// The traffic proxy this control plane routes through, if any (see ``pushTraffic()``).
