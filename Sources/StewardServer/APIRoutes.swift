@@ -54,6 +54,7 @@ public enum APIRoutes {
         addRunbookRoutes(to: api, controlPlane: controlPlane)
         addBackupRoutes(to: api, controlPlane: controlPlane)
         addMigrationRoutes(to: api, controlPlane: controlPlane)
+        addMirrorRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }

@@ -150,6 +150,7 @@ enum OpenAPIDocument {
             method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke a token (admin)", parameters: [path("id", text)],
             responses: [200: "revoked", 404: "no such token", 409: "already revoked"], answer: ref("Token")),
         ] + secretOperations + dayTwoOperations + runbookOperations + backupOperations + migrationOperations
+            + mirrorOperations
     }
 
     /// Restart, scale and start a service in an environment (each a rolling deployment), and take an environment down.

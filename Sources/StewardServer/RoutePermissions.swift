@@ -110,5 +110,12 @@ public enum RoutePermissions {
         "GET /api/v1/migrations/{dependency}": .init(.viewer, .query),
         "POST /api/v1/migrations/{dependency}/up": .init(.operator, .body),
         "POST /api/v1/migrations/{dependency}/down": .init(.operator, .body),
+        // Bucket mirrors: anyone reads them; operators sync and restore them, as they take and
+        // restore backups. A mirror belongs to the stack, not to an environment, so the role is
+        // needed in every environment. A restore never deletes anything in its target.
+        "GET /api/v1/mirrors": .init(.viewer),
+        "GET /api/v1/mirrors/{name}": .init(.viewer),
+        "POST /api/v1/mirrors/{name}/sync": .init(.operator),
+        "POST /api/v1/mirrors/{name}/restore": .init(.operator),
     ]
 }
