@@ -1,7 +1,14 @@
 import Foundation
 
 /// Body of `POST /api/v1/mirrors/{name}/sync`: none is needed; one that is sent must be a JSON object.
-struct MirrorSyncRequest: Decodable, Sendable {}
+struct MirrorSyncRequest: Decodable, Sendable {
+    private enum CodingKeys: CodingKey {}
+
+    /// Refuses anything but an object (a struct without fields would otherwise accept any JSON).
+    init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: CodingKeys.self)
+    }
+}
 
 /// Body of `POST /api/v1/mirrors/{name}/restore`.
 struct MirrorRestoreRequest: Decodable, Sendable {

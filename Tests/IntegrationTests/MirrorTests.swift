@@ -46,6 +46,26 @@ import Testing
         return try #require(mirror.operation, "\(result.standardOutput)")
     }
 
+    /// `steward mirror` and each subcommand explain themselves; the smartunderwrite example's mirrors
+    /// validate without a warning (every mirror key is enforced).
+    @Test func helpAndValidation() async throws {
+        let help = try await runCommand(StewardCluster.stewardBinary, ["mirror", "--help"])
+        #expect(help.status == 0)
+        for word in ["list", "sync", "restore", "keepRemoved", "Exit codes"] {
+            #expect(help.standardOutput.contains(word), "\(word): \(help.standardOutput)")
+        }
+        for subcommand in ["list", "sync", "restore"] {
+            let text = try await runCommand(StewardCluster.stewardBinary, ["mirror", subcommand, "--help"])
+            #expect(text.status == 0 && text.standardOutput.contains("--output"), "\(subcommand): \(text.standardOutput)")
+        }
+        let example = TestEnvironment.repositoryRoot() + "/examples/smartunderwrite.yaml"
+        let validated = try await runCommand(StewardCluster.stewardBinary, ["validate", example])
+        #expect(validated.status == 0, "\(validated.standardOutput)\(validated.standardError)")
+        // Warnings name the key path in backquotes: `mirrors[0].keepRemoved`.
+        #expect(!(validated.standardOutput + validated.standardError).contains("`mirrors"), "\(validated.standardOutput)")
+        #expect(validated.standardOutput.contains("`backups[0].beforeDeploy`"), "the check can fail: \(validated.standardOutput)")
+    }
+
     /// sync → the mirror bucket holds every object and a manifest; a second sync copies nothing; an
     /// object deleted at the source leaves the mirror (and stays in a `keepRemoved` folder mirror);
     /// restore into an empty bucket gives the same objects, byte for byte (SHA-256). Refusals exit 2;
