@@ -82,6 +82,8 @@ extension ControlPlane {
             await deliverMarker(of: id)
         case .drill(let job):
             await executeDrill(job)
+        case .mirror(let job):
+            await executeMirror(job)
         }
     }
 

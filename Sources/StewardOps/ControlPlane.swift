@@ -24,6 +24,7 @@ public actor ControlPlane {
         /// Post the marker of a finished deployment to its environment's webhook.
         case marker(Int)
         case drill(DrillJob)
+        case mirror(MirrorJob)
     }
 
     public nonisolated let log: EventLog
@@ -68,6 +69,9 @@ public actor ControlPlane {
     /// The instances of running drills: the reconciler leaves them alone (and only them: after a
     /// crash this is empty, so leftovers are stopped as unwanted).
     var drillInstances: Set<String> = []
+    /// The latest sync or restore of each mirror, by name (memory only: the `mirror.*` events are
+    /// the durable history, each mirror's manifest what it holds).
+    public internal(set) var mirrorOperations: [String: MirrorOperation] = [:]
     /// Called with each appended event (for metrics).
     var onAppend: (@Sendable (EventRecord) -> Void)?
     /// The traffic proxy this control plane routes through, if any (see ``pushTraffic()``).

@@ -57,6 +57,7 @@ public enum APIRoutes {
         addBackupRoutes(to: api, controlPlane: controlPlane)
         addMigrationRoutes(to: api, controlPlane: controlPlane)
         addDrillRoutes(to: api, controlPlane: controlPlane)
+        addMirrorRoutes(to: api, controlPlane: controlPlane)
         index.load(router)
         return router
     }

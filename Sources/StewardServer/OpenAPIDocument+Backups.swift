@@ -39,15 +39,16 @@ extension OpenAPIDocument {
             "type": "object", "required": ["scheduledFor", "firedAt", "missed"],
             "properties": [
                 "scheduledFor": ["type": "string", "format": "date-time"], "firedAt": ["type": "string", "format": "date-time"],
-                "missed": ["type": "integer"], "backup": ["type": "string"], "error": ["type": "string"],
+                "missed": ["type": "integer"], "backup": ["type": "string"], "run": ["type": "string"],
+                "error": ["type": "string"],
             ],
         ]
         let schedule: [String: Any] = [
             "type": "object",
-            "required": ["id", "kind", "dependency", "environment", "cron", "timeZone", "running", "missedRunPolicy"],
+            "required": ["id", "kind", "cron", "timeZone", "running", "missedRunPolicy"],
             "properties": [
-                "id": ["type": "string"], "kind": ["type": "string", "enum": ["backup"]], "dependency": ["type": "string"],
-                "environment": ["type": "string"], "cron": ["type": "string"], "timeZone": ["type": "string"],
+                "id": ["type": "string"], "kind": ["type": "string", "enum": ["backup", "mirror"]], "dependency": ["type": "string"],
+                "environment": ["type": "string"], "mirror": ["type": "string"], "cron": ["type": "string"], "timeZone": ["type": "string"],
                 "nextFireAt": ["type": "string", "format": "date-time"], "armedAt": ["type": "string", "format": "date-time"],
                 "lastRun": fire, "running": ["type": "boolean"], "missedRunPolicy": ["type": "string"],
             ],
@@ -55,7 +56,7 @@ extension OpenAPIDocument {
         return [
             Operation(
                 method: "get", path: "/api/v1/backups/schedules",
-                summary: "Scheduled backups (each `backups:` entry with a schedule, per environment): next fire time, last run",
+                summary: "Scheduled backups (each `backups:` entry with a schedule, per environment) and mirrors: next fire time, last run",
                 parameters: [query("environment", text)], responses: [200: "schedules"], answer: list(schedule)),
             Operation(
                 method: "get", path: "/api/v1/backups", summary: "Backups in the store (and those being taken), newest first",

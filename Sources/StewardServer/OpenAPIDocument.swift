@@ -152,6 +152,7 @@ enum OpenAPIDocument {
         ] + secretOperations + dayTwoOperations + runbookOperations + backupOperations + migrationOperations
             + gateOperations
             + drillOperations
+            + mirrorOperations
     }
 
     /// Restart, scale and start a service in an environment (each a rolling deployment), and take an environment down.

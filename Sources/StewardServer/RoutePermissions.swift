@@ -125,5 +125,12 @@ public enum RoutePermissions {
         // real ones, never touching them, and the events say who ran it).
         "GET /api/v1/drills/{id}": .init(.viewer, .drill(parameter: "id")),
         "POST /api/v1/drills": .init(.operator, .body),
+        // Bucket mirrors: anyone reads them; operators sync and restore them, as they take and
+        // restore backups. A mirror belongs to the stack, not to an environment, so the role is
+        // needed in every environment. A restore never deletes anything in its target.
+        "GET /api/v1/mirrors": .init(.viewer),
+        "GET /api/v1/mirrors/{name}": .init(.viewer),
+        "POST /api/v1/mirrors/{name}/sync": .init(.operator),
+        "POST /api/v1/mirrors/{name}/restore": .init(.operator),
     ]
 }

@@ -17,6 +17,7 @@ struct Steward: AsyncParsableCommand {
         subcommands: [
             Demo.self, Validate.self, Serve.self, Agent.self, Proxy.self, Status.self, Deploy.self, Promote.self, Approve.self, Pause.self, Resume.self, Abort.self, Rollback.self, Restart.self,
             Scale.self, Stop.self, Start.self, Down.self, Secret.self, Runbook.self, Backup.self, Migrate.self, Drill.self, Releases.self, Logs.self, Events.self, Audit.self, User.self, Token.self, Version.self, DemoApp.self,
+            Mirror.self,
         ]
     )
 }

@@ -47,7 +47,7 @@ import Testing
         #expect(
             Self.errors("stack: shop\nservices:\n  api:\n    command: /bin/api\n    depends_on: []\nservice: {}\n") == [
                 "steward.yaml:5:5: unknown key 'depends_on' in service 'api'; expected one of \(Self.serviceKeys); did you mean 'dependsOn'?",
-                "steward.yaml:6:1: unknown key 'service' at the top level; expected one of version, stack, dependencies, services, environments, slos, backups, alerts, runbooks, incidents, recovery; did you mean 'services'?",
+                "steward.yaml:6:1: unknown key 'service' at the top level; expected one of version, stack, dependencies, services, environments, slos, backups, alerts, runbooks, incidents, recovery, mirrors; did you mean 'services'?",
             ])
     }
 

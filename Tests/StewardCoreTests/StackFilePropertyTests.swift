@@ -267,6 +267,7 @@ private enum Generator {
         case ("runbooks", _): return .items(.keys(Schema.runbook))
         case ("incidents", _): return .keys(Schema.incidents)
         case ("recovery", _): return .keys(Schema.recovery)
+        case ("mirrors", _): return .items(.keys(Schema.mirror))
         case ("liveness", _), ("readiness", _): return .keys(Schema.probe)
         case ("http", Schema.probe): return .keys(Schema.httpCheck)
         case ("tcp", Schema.probe): return .keys(Schema.tcpCheck)

@@ -193,6 +193,13 @@ import Testing
             slack: ${secret:SLACK_WEBHOOK}
             email: mailto:oncall@example.com
         recovery: {rto: 4h, rpo: 24h}
+        mirrors:
+          - name: documents
+            source: s3://shop-documents/uploads
+            target: s3://shop-mirror/documents
+            keepRemoved: true
+            schedule: "15 * * * *"
+            timeZone: Europe/London
         """
 
     @Test func fullDocumentParsesToTheExpectedValues() throws {
@@ -348,6 +355,12 @@ import Testing
                     ],
                     channels: ["slack": "${secret:SLACK_WEBHOOK}", "email": "mailto:oncall@example.com"]))
         #expect(spec.recovery == RecoveryObjectivesSpec(rto: .hours(4), rpo: .hours(24)))
+        #expect(
+            spec.mirrors == [
+                MirrorSpec(
+                    name: "documents", source: "s3://shop-documents/uploads", target: "s3://shop-mirror/documents",
+                    keepRemoved: true, schedule: "15 * * * *", timeZone: "Europe/London")
+            ])
     }
 
     @Test func minimalDocumentTakesTheModelDefaults() throws {

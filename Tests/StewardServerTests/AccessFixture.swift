@@ -24,9 +24,11 @@ import Synchronization
 /// runbook `check` waits for approval in production (to read, approve and cancel), and the backup
 /// store holds backup ``storedBackup`` of `db` in production (to read, verify and restore; its
 /// jobs never run here: the control plane's loop is not started), and `db` has one migration
-/// (to read, apply and revert: the database is unreachable, and the jobs never run either); traffic
-/// is measured by ``SteadyTraffic`` (to read a deployment's metrics); a drill of development runs (to read;
-/// restoring ``developmentBackup``, its job never runs either), and production can be drilled (``storedBackup``).
+/// (to read, apply and revert: the database is unreachable, and the jobs never run either), the mirror
+/// `documents` copies the bucket of the s3 dependency `docs` into a folder (to read, sync and restore;
+/// its jobs never run either); traffic is measured by ``SteadyTraffic`` (to read a deployment's metrics);
+/// a drill of development runs (to read; restoring ``developmentBackup``, its job never runs either), and
+/// production can be drilled (``storedBackup``).
 struct AccessFixture {
     /// The id of the backup in the fixture's store.
     static let storedBackup = "20261126-050000-abcdef"
@@ -43,6 +45,10 @@ struct AccessFixture {
             # Nothing listens there: deployments must not wait for it (no pre-deployment checklist).
             required: false
             migrations: db/migrations
+          docs:
+            type: s3
+            url: http://AKIDFIXTURE:${secret:S3_SECRET}@127.0.0.1:9/shop-documents?region=us-east-1
+            required: false
         services:
           api:
             command: /bin/true
@@ -79,6 +85,10 @@ struct AccessFixture {
             steps:
               - name: gate
                 confirm: true
+        mirrors:
+          - name: documents
+            source: s3://shop-documents
+            target: mirrors/documents
         """
 
     let log: EventLog
@@ -116,6 +126,8 @@ struct AccessFixture {
         // A vault with a production secret, to list, rotate and remove.
         let vault = SecretVault(log: log, key: .generate())
         _ = try vault.set("DB_PASSWORD", environment: "production", value: "s3cret", actor: "root")
+        // The key of the bucket the mirror `documents` copies (its jobs never run here).
+        _ = try vault.set("S3_SECRET", environment: nil, value: "fixture-s3-secret", actor: "root")
         let backups = try TemporaryDirectory(prefix: "access-backups").path
         try Self.storeBackup(in: backups)
         try Self.storeBackup(in: backups, id: Self.developmentBackup, environment: "development")
@@ -331,6 +343,10 @@ struct AccessFixture {
             ),
             "POST /api/v1/drills": ("/api/v1/drills", #"{"environment":"production"}"#, json),
             "GET /api/v1/drills/{id}": ("/api/v1/drills/\(runningDrill)", nil, json),
+            "GET /api/v1/mirrors": ("/api/v1/mirrors", nil, json),
+            "GET /api/v1/mirrors/{name}": ("/api/v1/mirrors/documents", nil, json),
+            "POST /api/v1/mirrors/{name}/sync": ("/api/v1/mirrors/documents/sync", nil, json),
+            "POST /api/v1/mirrors/{name}/restore": ("/api/v1/mirrors/documents/restore", #"{"includeRemoved":true}"#, json),
         ]
     }
 }

@@ -29,7 +29,8 @@ extension BucketMirror {
         var report = MirrorReport()
         let scratch = try PrivateDirectory()
         defer { scratch.remove() }
-        for entry in manifest.entries.values.sorted(by: { $0.key < $1.key }) {
+        for (index, entry) in manifest.entries.values.sorted(by: { $0.key < $1.key }).enumerated() {
+            defer { onProgress?(index + 1, report.bytes) }
             if entry.removedAt != nil && !includeRemoved { continue }
             let key = location.key(entry.key)
             if existing[key] == entry.size {

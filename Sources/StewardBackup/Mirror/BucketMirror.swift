@@ -20,6 +20,9 @@ public struct BucketMirror: Sendable {
     /// Keep copies of objects deleted from the source (a mirror that protects against deletion).
     public var keepRemoved: Bool
     public var logger: Logger
+    /// Called after each object a sync or restore handled (copied, skipped or failed), with the
+    /// objects handled so far and the bytes copied so far: for live progress.
+    public var onProgress: (@Sendable (_ objects: Int, _ bytes: Int64) -> Void)?
 
     public init(
         source: S3Client, sourceLocation: S3Location, target: MirrorTarget, keepRemoved: Bool = false,
@@ -49,7 +52,8 @@ public struct BucketMirror: Sendable {
         let scratch = try PrivateDirectory()
         defer { scratch.remove() }
 
-        for object in objects {
+        for (index, object) in objects.enumerated() {
+            defer { onProgress?(index + 1, report.bytes) }
             let key = String(object.key.dropFirst(sourceLocation.listPrefix.count))
             guard key != MirrorManifest.fileName else { continue }
             seen.insert(key)

@@ -43,6 +43,7 @@ public enum EventFormat {
         for type in MigrationEvent.types { versions[type] = 1 }
         for type in ScheduleEvent.types { versions[type] = 1 }
         for type in DrillEvent.types { versions[type] = 1 }
+        for type in MirrorEvent.types { versions[type] = 1 }
         for change in SecretChanged.Change.allCases { versions["secret.\(change.rawValue)"] = 1 }
         return versions
     }()

@@ -68,6 +68,8 @@ extension StewardEvent {
             return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
         case .drill(let value):
             return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
+        case .mirror(let value):
+            return Encoded(type: value.type, subject: value.subject, payload: try PayloadCoding.encode(value))
         case .controlPlaneStarted(let value):
             return Encoded(type: "controlplane.started", subject: "controlplane", payload: try PayloadCoding.encode(value))
         case .checkpoint(let value):
@@ -185,6 +187,11 @@ extension StewardEvent {
             var value = try PayloadCoding.decode(DrillEvent.self, from: payload)
             value.change = change
             return .drill(value)
+        case "mirror":
+            guard let change = MirrorEvent.Change(rawValue: name) else { break }
+            var value = try PayloadCoding.decode(MirrorEvent.self, from: payload)
+            value.change = change
+            return .mirror(value)
         case "schedule":
             guard let change = ScheduleEvent.Change(rawValue: name) else { break }
             return .schedule(try PayloadCoding.decode(ScheduleEvent.self, from: payload).validated(as: change))

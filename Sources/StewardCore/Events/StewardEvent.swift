@@ -44,6 +44,8 @@ public enum StewardEvent: Sendable, Equatable {
     case backup(BackupEvent)
     /// A schema migration run did something (`migration.*`); the database's history table says what is applied.
     case migration(MigrationEvent)
+    /// A bucket mirror was synced or restored (`mirror.*`); the mirror's manifest says what it holds.
+    case mirror(MirrorEvent)
     /// The scheduler armed, fired or disarmed a schedule (`schedule.*`); folded into ``StackState/schedules``.
     case schedule(ScheduleEvent)
     /// A disaster-recovery drill started, completed or failed (`drill.*`); not folded (the events are its history).

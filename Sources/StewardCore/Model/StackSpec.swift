@@ -32,12 +32,25 @@ public struct StackSpec: Sendable, Codable, Equatable {
     public var incidents: IncidentPolicySpec?
     /// Recovery objectives for disaster-recovery drills.
     public var recovery: RecoveryObjectivesSpec?
+    /// Bucket mirrors (`mirrors:`), in file order.
+    public var mirrors: [MirrorSpec] {
+        get { storedMirrors ?? [] }
+        set { storedMirrors = newValue.isEmpty ? nil : newValue }
+    }
+    /// Optional in the log's `spec`: absent when the stack declares none, so the logs written before
+    /// mirrors existed read (and write) the same bytes.
+    private var storedMirrors: [MirrorSpec]?
+
+    enum CodingKeys: String, CodingKey {
+        case version, name, dependencies, services, environments, slos, backups, alerts, runbooks, incidents, recovery
+        case storedMirrors = "mirrors"
+    }
 
     public init(
         version: Int = 1, name: String, dependencies: [DependencySpec] = [], services: [ServiceSpec] = [],
         environments: [EnvironmentSpec] = [], slos: [SLOSpec] = [], backups: [BackupSpec] = [],
         alerts: [AlertRuleSpec] = [], runbooks: [RunbookSpec] = [], incidents: IncidentPolicySpec? = nil,
-        recovery: RecoveryObjectivesSpec? = nil
+        recovery: RecoveryObjectivesSpec? = nil, mirrors: [MirrorSpec] = []
     ) {
         self.version = version
         self.name = name
@@ -50,6 +63,7 @@ public struct StackSpec: Sendable, Codable, Equatable {
         self.runbooks = runbooks
         self.incidents = incidents
         self.recovery = recovery
+        self.mirrors = mirrors
     }
 
     /// The service with this name, if declared.

@@ -16,14 +16,19 @@ public struct ScheduleRecord: Sendable, Equatable, Codable {
         public var missed: Int
         /// The backup it started.
         public var backup: String?
+        /// The mirror run it started (a schedule of a mirror).
+        public var run: String?
         /// Why nothing was started (a fire with an error still counts: it is not tried again).
         public var error: String?
 
-        public init(scheduledFor: Date, firedAt: Date, missed: Int = 0, backup: String? = nil, error: String? = nil) {
+        public init(
+            scheduledFor: Date, firedAt: Date, missed: Int = 0, backup: String? = nil, run: String? = nil, error: String? = nil
+        ) {
             self.scheduledFor = scheduledFor
             self.firedAt = firedAt
             self.missed = missed
             self.backup = backup
+            self.run = run
             self.error = error
         }
     }

@@ -14,7 +14,7 @@ extension StackFile {
         static let bySection: [Schema.Section: Set<String>] = [
             // Not enforced: slos, alerts, incidents (no engine runs them yet). `recovery` is what
             // `steward drill dr` judges its RTO and RPO against (StewardOps/Drills).
-            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups", "recovery"],
+            .topLevel: ["version", "stack", "dependencies", "services", "environments", "runbooks", "backups", "recovery", "mirrors"],
             .recovery: Set(Schema.recovery),
             // The URL is resolved into instances and probed; `steward migrate` runs `migrations`; a
             // `required` one must be reachable before a deployment starts (ControlPlane+Checklist.swift).
@@ -71,6 +71,8 @@ extension StackFile {
             ],
             .physicalBackup: Set(Schema.physicalBackup),
             .retention: Set(Schema.retention),
+            // `steward mirror sync|restore` and the scheduler (ControlPlane+Mirrors.swift) act on every key.
+            .mirror: Set(Schema.mirror),
         ]
 
         /// Keys enforced only for some values: what the key asks for is exactly what already happens.

@@ -68,6 +68,7 @@ extension StackFile {
             let runbooks = top.field("runbooks").map(runbooks)
             let incidents = top.field("incidents").flatMap(incidents)
             let recovery = top.field("recovery").flatMap(recovery)
+            let mirrors = top.field("mirrors").map(mirrors)
             top.finish()
 
             checkServiceCycles()
@@ -77,7 +78,8 @@ extension StackFile {
             return StackSpec(
                 version: version, name: name, dependencies: dependencies ?? [], services: services ?? [],
                 environments: environments ?? [], slos: slos ?? [], backups: backups ?? [], alerts: alerts ?? [],
-                runbooks: runbooks ?? [], incidents: incidents, recovery: recovery)
+                runbooks: runbooks ?? [], incidents: incidents, recovery: recovery,
+                mirrors: mirrors ?? [])
         }
 
         // MARK: Names

@@ -10,6 +10,7 @@ extension StackFile.Schema {
         case environment, retention, slo, latency, backup, physicalBackup, alert, runbook, runbookStep, incidents, escalationLevel
         case runbookHTTP, runbookSQL, runbookRedis, runbookScale
         case recovery
+        case mirror
 
         /// The keys this section takes, in documentation order.
         var keys: [String] {
@@ -41,6 +42,7 @@ extension StackFile.Schema {
             case .incidents: return StackFile.Schema.incidents
             case .escalationLevel: return StackFile.Schema.escalationLevel
             case .recovery: return StackFile.Schema.recovery
+            case .mirror: return StackFile.Schema.mirror
             }
         }
     }

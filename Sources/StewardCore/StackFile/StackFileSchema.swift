@@ -20,6 +20,7 @@ extension StackFile {
             "runbooks",  // list of runbook
             "incidents",  // incidents
             "recovery",  // recovery
+            "mirrors",  // list of mirror
         ]
 
         /// `dependencies.NAME`: something the services use but Steward does not run.
@@ -173,6 +174,16 @@ extension StackFile {
             "systemUser",  // operating-system user owning the data directory, default postgres
             "retentionFull",  // Int ≥ 1, default 2
             "retentionDiff",  // Int ≥ 1, default pgBackRest's
+        ]
+
+        /// One item of `mirrors`.
+        static let mirror = [
+            "name",  // required, unique, [a-z][a-z0-9-]*
+            "source",  // required: s3://BUCKET[/PREFIX]
+            "target",  // required: s3://BUCKET/PREFIX or a folder path, not the source
+            "keepRemoved",  // Bool, default false: keep copies of objects deleted at the source
+            "schedule",  // five-field cron: minute hour day-of-month month day-of-week
+            "timeZone",  // IANA name, default UTC
         ]
 
         /// One item of `alerts`.

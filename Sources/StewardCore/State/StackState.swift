@@ -81,7 +81,7 @@ public struct StackState: Sendable, Equatable {
         // behind the log's back), and the events are their history. Migrations neither: each
         // database's history table is what is applied. Drills neither: their events are their history.
         case .tokenCreated, .tokenIssued, .tokenRevoked, .userAdded, .userRemoved, .secretChanged, .controlPlaneStarted,
-            .checkpoint, .backup, .migration, .drill:
+            .checkpoint, .backup, .migration, .drill, .mirror:
             break
         }
     }

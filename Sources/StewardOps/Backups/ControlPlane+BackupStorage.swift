@@ -39,8 +39,9 @@ extension ControlPlane {
         }
     }
 
-    /// How to reach `bucket` for `environment`: the `s3` dependency naming it, else `AWS_*`.
-    func s3Connection(bucket: String, environment: String) throws -> S3Connection {
+    /// How to reach `bucket` for `environment` (nil: with the secrets set without one, as mirrors
+    /// do): the `s3` dependency naming it, else `AWS_*`.
+    func s3Connection(bucket: String, environment: String?) throws -> S3Connection {
         let fallback = S3Credentials.fromEnvironment(ProcessInfo.processInfo.environment)
         if let stack = state.stack, let planner {
             for dependency in stack.dependencies where dependency.kind == .s3 {
@@ -50,7 +51,8 @@ extension ControlPlane {
                 } catch {
                     // A dependency for another bucket may use a secret this environment lacks.
                     guard Self.bucketNamed(in: dependency.url) == bucket else { continue }
-                    throw ControlPlaneError.invalid("the URL of \(dependency.name) in \(environment) cannot be resolved: \(error)")
+                    throw ControlPlaneError.invalid(
+                        "the URL of \(dependency.name)\(environment.map { " in \($0)" } ?? "") cannot be resolved: \(error)")
                 }
                 let parsed = try S3Connection.parse(dependencyURL: url, fallback: fallback)
                 if parsed.bucket == bucket { return parsed.connection }

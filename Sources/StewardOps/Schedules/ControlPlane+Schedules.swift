@@ -16,6 +16,12 @@ extension ControlPlane {
         var integrityQueries: [String]
     }
 
+    /// What a fire started, for a child task to carry out.
+    enum ScheduledRun: Sendable {
+        case backup(ScheduledBackup)
+        case mirror(MirrorJob)
+    }
+
     /// The scheduler: runs the stack's schedules until cancelled.
     ///
     /// Each turn brings the log in line with the stack (`schedule.armed` / `schedule.disarmed`),
@@ -27,15 +33,20 @@ extension ControlPlane {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let (runs, wake) = await scheduleTurn(now: scheduleClock.now())
-                for run in runs { group.addTask { await self.carryOut(run) } }
+                for run in runs {
+                    switch run {
+                    case .backup(let backup): group.addTask { await self.carryOut(backup) }
+                    case .mirror(let job): group.addTask { await self.executeMirror(job) }
+                    }
+                }
                 await waitForSchedules(until: wake)
             }
         }
     }
 
     /// One turn of the scheduler at `now`: arms, disarms and starts what is due.
-    /// - Returns: the backups started, and when to look again (nil: only when the stack changes).
-    func scheduleTurn(now: Date) -> ([ScheduledBackup], Date?) {
+    /// - Returns: the backups and mirror syncs started, and when to look again (nil: only when the stack changes).
+    func scheduleTurn(now: Date) -> ([ScheduledRun], Date?) {
         guard schedulesOpen, let stack = state.stack else { return ([], nil) }
         let specs = stack.schedules
         let changes = ScheduleDecision.reconcile(specs, records: state.schedules, now: now)
@@ -47,13 +58,16 @@ extension ControlPlane {
                 return ([], now.addingTimeInterval(60))
             }
         }
-        var runs = [ScheduledBackup]()
+        var runs = [ScheduledRun]()
         var wake: Date?
         for spec in specs {
             guard let record = state.schedules[spec.id] else { continue }
             if case .runNow(let scheduledFor, let missed) = ScheduleDecision.due(spec, record: record, now: now) {
                 let fire = ScheduleRecord.Fire(scheduledFor: scheduledFor, firedAt: now, missed: missed)
-                if let run = fireBackupSchedule(spec, fire) { runs.append(run) }
+                switch spec.kind {
+                case .backup: if let run = fireBackupSchedule(spec, fire) { runs.append(.backup(run)) }
+                case .mirror: if let job = fireMirrorSchedule(spec, fire) { runs.append(.mirror(job)) }
+                }
             }
             guard let record = state.schedules[spec.id] else { continue }
             switch ScheduleDecision.due(spec, record: record, now: now) {
@@ -101,6 +115,32 @@ extension ControlPlane {
         }
     }
 
+    /// Records a fire of a mirror's schedule and, when the sync can start, `mirror.started` in the same append.
+    ///
+    /// A fire that cannot start a sync (a bucket that does not resolve, a run of the mirror still
+    /// going on) is recorded with its `error`: it counts as the run for that fire time.
+    func fireMirrorSchedule(_ spec: ScheduleSpec, _ fire: ScheduleRecord.Fire) -> MirrorJob? {
+        var fire = fire
+        let run = BackupManifest.newID(at: Date())
+        fire.run = run
+        do {
+            let job = try beginMirrorSync(
+                spec.dependency, actor: "steward", run: run, recordedFirst: [.schedule(.fired(spec.id, fire))])
+            logger.info("schedule \(spec.id): sync \(run) for \(StewardDate.format(fire.scheduledFor)) (missed \(fire.missed))")
+            return job
+        } catch {
+            fire.run = nil
+            fire.error = "\(error)"
+            logger.warning("schedule \(spec.id): no sync for \(StewardDate.format(fire.scheduledFor)): \(error)")
+            do {
+                try record([.schedule(.fired(spec.id, fire))])
+            } catch {
+                logger.error("cannot record the fire of \(spec.id): \(error)")
+            }
+            return nil
+        }
+    }
+
     /// Takes (and verifies) a scheduled backup, then applies retention to the dependency in its environment.
     nonisolated func carryOut(_ run: ScheduledBackup) async {
         let engine = BackupEngine(store: run.store, logger: logger)
@@ -127,7 +167,8 @@ extension ControlPlane {
         }
     }
 
-    /// Every schedule of the stack with its record and next fire time, as `steward backup schedules` shows them.
+    /// Every schedule of the stack with its record and next fire time, as `steward backup schedules` shows them
+    /// (with `environment`, only that environment's backups: mirrors belong to none).
     public func schedules(environment: String? = nil) -> [ScheduleView] {
         guard let stack = state.stack else { return [] }
         let now = scheduleClock.now()
@@ -142,25 +183,36 @@ extension ControlPlane {
             } else {
                 next = spec.cron.nextFire(after: now, in: spec.zone)
             }
-            let running = record?.lastFire?.backup.flatMap { backupOperations[$0] }.map { $0.state == .running } ?? false
+            let running: Bool
+            switch spec.kind {
+            case .backup:
+                running = record?.lastFire?.backup.flatMap { backupOperations[$0] }.map { $0.state == .running } ?? false
+            case .mirror:
+                running = mirrorOperations[spec.dependency].map { $0.state == .running && $0.run == record?.lastFire?.run } ?? false
+            }
+            let mirror = spec.kind == .mirror
             return ScheduleView(
-                id: spec.id, kind: spec.kind.rawValue, dependency: spec.dependency, environment: spec.environment,
-                cron: spec.cron.source, timeZone: spec.timeZone, nextFireAt: next, armedAt: record?.armedAt,
-                lastRun: record?.lastFire, running: running, missedRunPolicy: ScheduleView.policy)
+                id: spec.id, kind: spec.kind.rawValue, dependency: mirror ? nil : spec.dependency,
+                environment: mirror ? nil : spec.environment, mirror: mirror ? spec.dependency : nil, cron: spec.cron.source,
+                timeZone: spec.timeZone, nextFireAt: next, armedAt: record?.armedAt, lastRun: record?.lastFire, running: running, missedRunPolicy: ScheduleView.policy)
         }
     }
 }
 
-/// One schedule as the API shows it (`GET /api/v1/backups/schedules`).
+/// One schedule as the API shows it (`GET /api/v1/backups/schedules`): a backup's or a mirror's.
 public struct ScheduleView: Sendable, Codable, Equatable {
     /// What happens after a downtime, in words.
     public static let policy = "a fire time missed while the control plane was down runs once when it is back; never a burst"
 
-    /// `backup:DEPENDENCY:ENVIRONMENT`.
+    /// `backup:DEPENDENCY:ENVIRONMENT` or `mirror:NAME`.
     public var id: String
+    /// `backup` or `mirror`.
     public var kind: String
-    public var dependency: String
-    public var environment: String
+    /// backup: the dependency and the environment it is taken in.
+    public var dependency: String?
+    public var environment: String?
+    /// mirror: the mirror's name.
+    public var mirror: String?
     public var cron: String
     public var timeZone: String
     /// When it fires next (now when it is due); nil when the expression never fires.
@@ -169,7 +221,7 @@ public struct ScheduleView: Sendable, Codable, Equatable {
     public var armedAt: Date?
     /// The last fire recorded: what it stood for, when it started, what it started or why it did not.
     public var lastRun: ScheduleRecord.Fire?
-    /// True while the backup of the last run is being taken or verified.
+    /// True while the backup of the last run is being taken or verified (the mirror synced).
     public var running: Bool
     public var missedRunPolicy: String
 }

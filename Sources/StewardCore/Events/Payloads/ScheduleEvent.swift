@@ -2,19 +2,19 @@ import Foundation
 
 /// Payload of ``StewardEvent/schedule(_:)``: the scheduler's memory (`schedule.*`).
 ///
-/// In the log (v1), subject `schedule/ID` (`backup:DEPENDENCY:ENVIRONMENT`), every payload
+/// In the log (v1), subject `schedule/ID` (`backup:DEPENDENCY:ENVIRONMENT` or `mirror:NAME`), every payload
 /// `{"v":1, "schedule":ID, …}` plus the fields of its type (`docs/events.md`):
 /// - `schedule.armed` — `cron, timeZone, at`: the scheduler counts fire times of this expression from `at`.
-/// - `schedule.fired` — `scheduledFor, firedAt, missed, backup?, error?`: a run for the fire time
+/// - `schedule.fired` — `scheduledFor, firedAt, missed, backup?, run?, error?`: a run for the fire time
 ///   `scheduledFor` started at `firedAt` (written before its work, in the same append as
-///   `backup.started`), or could not start (`error`).
+///   `backup.started` or `mirror.started`), or could not start (`error`).
 /// - `schedule.disarmed` — `at`: the stack no longer declares it; its record is dropped.
 public struct ScheduleEvent: Sendable, Equatable, Codable {
     /// What happened; written as the event type, not in the payload.
     public enum Change: String, Sendable, CaseIterable { case armed, fired, disarmed }
 
     enum CodingKeys: String, CodingKey {
-        case v, schedule, cron, timeZone, at, scheduledFor, firedAt, missed, backup, error
+        case v, schedule, cron, timeZone, at, scheduledFor, firedAt, missed, backup, run, error
     }
 
     public var change: Change
@@ -32,6 +32,8 @@ public struct ScheduleEvent: Sendable, Equatable, Codable {
     public var missed: Int?
     /// fired: the backup it started.
     public var backup: String?
+    /// fired: the mirror run it started.
+    public var run: String?
     /// fired: why nothing was started.
     public var error: String?
 
@@ -48,6 +50,7 @@ public struct ScheduleEvent: Sendable, Equatable, Codable {
         event.firedAt = fire.firedAt
         event.missed = fire.missed
         event.backup = fire.backup
+        event.run = fire.run
         event.error = fire.error
         return event
     }
@@ -74,6 +77,7 @@ public struct ScheduleEvent: Sendable, Equatable, Codable {
         firedAt = try c.decodeDateIfPresent(forKey: .firedAt)
         missed = try c.decodeIfPresent(Int.self, forKey: .missed)
         backup = try c.decodeIfPresent(String.self, forKey: .backup)
+        run = try c.decodeIfPresent(String.self, forKey: .run)
         error = try c.decodeIfPresent(String.self, forKey: .error)
     }
 
@@ -88,6 +92,7 @@ public struct ScheduleEvent: Sendable, Equatable, Codable {
         try c.encodeDateIfPresent(firedAt, forKey: .firedAt)
         try c.encodeIfPresent(missed, forKey: .missed)
         try c.encodeIfPresent(backup, forKey: .backup)
+        try c.encodeIfPresent(run, forKey: .run)
         try c.encodeIfPresent(error, forKey: .error)
     }
 
@@ -126,7 +131,8 @@ extension [String: ScheduleRecord] {
         case .fired:
             guard let scheduledFor = event.scheduledFor, let firedAt = event.firedAt else { return }
             let fire = ScheduleRecord.Fire(
-                scheduledFor: scheduledFor, firedAt: firedAt, missed: event.missed ?? 0, backup: event.backup, error: event.error)
+                scheduledFor: scheduledFor, firedAt: firedAt, missed: event.missed ?? 0, backup: event.backup, run: event.run,
+                error: event.error)
             // A fire of a schedule the log never armed (written by hand) still counts as its last run;
             // the empty expression makes the scheduler arm it, keeping this run.
             self[event.schedule, default: ScheduleRecord(cron: "", timeZone: "", armedAt: scheduledFor)].lastFire = fire
@@ -137,10 +143,10 @@ extension [String: ScheduleRecord] {
 }
 
 /// One schedule in a checkpoint's `state.schedules`: `{"schedule", "cron", "timeZone", "armedAt",
-/// "lastFire"?: {"scheduledFor", "firedAt", "missed", "backup"?, "error"?}}`.
+/// "lastFire"?: {"scheduledFor", "firedAt", "missed", "backup"?, "run"?, "error"?}}`.
 struct ScheduleStatePayload: Codable {
     enum CodingKeys: String, CodingKey { case schedule, cron, timeZone, armedAt, lastFire }
-    enum FireKeys: String, CodingKey { case scheduledFor, firedAt, missed, backup, error }
+    enum FireKeys: String, CodingKey { case scheduledFor, firedAt, missed, backup, run, error }
 
     var id: String
     var record: ScheduleRecord
@@ -161,7 +167,7 @@ struct ScheduleStatePayload: Codable {
             record.lastFire = ScheduleRecord.Fire(
                 scheduledFor: try f.decodeDate(forKey: .scheduledFor), firedAt: try f.decodeDate(forKey: .firedAt),
                 missed: try f.decode(Int.self, forKey: .missed), backup: try f.decodeIfPresent(String.self, forKey: .backup),
-                error: try f.decodeIfPresent(String.self, forKey: .error))
+                run: try f.decodeIfPresent(String.self, forKey: .run), error: try f.decodeIfPresent(String.self, forKey: .error))
         }
     }
 
@@ -177,6 +183,7 @@ struct ScheduleStatePayload: Codable {
             try f.encodeDate(fire.firedAt, forKey: .firedAt)
             try f.encode(fire.missed, forKey: .missed)
             try f.encodeIfPresent(fire.backup, forKey: .backup)
+            try f.encodeIfPresent(fire.run, forKey: .run)
             try f.encodeIfPresent(fire.error, forKey: .error)
         }
     }
