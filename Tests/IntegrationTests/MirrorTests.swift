@@ -63,7 +63,7 @@ import Testing
         #expect(validated.status == 0, "\(validated.standardOutput)\(validated.standardError)")
         // Warnings name the key path in backquotes: `mirrors[0].keepRemoved`.
         #expect(!(validated.standardOutput + validated.standardError).contains("`mirrors"), "\(validated.standardOutput)")
-        #expect(validated.standardOutput.contains("`backups[0].beforeDeploy`"), "the check can fail: \(validated.standardOutput)")
+        #expect(validated.standardOutput.contains("`alerts`"), "the check can fail: \(validated.standardOutput)")
     }
 
     /// sync → the mirror bucket holds every object and a manifest; a second sync copies nothing; an
