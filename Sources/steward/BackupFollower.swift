@@ -15,17 +15,12 @@ struct BackupFollower {
     /// - Returns: the backup as it stands at the end.
     /// - Throws: ``CLIError/failed(_:)`` (exit 1) when the operation failed or `timeout` passed.
     func follow(_ id: String, timeout: Int) async throws -> (view: BackupView, data: Data) {
-        let terminal = isatty(STDERR_FILENO) != 0
-        let started = Date()
-        var lastLine = Date.distantPast
-        var lastBytes: Int64 = 0
-        var lastSample = Date()
-        var rate = 0.0
+        var progress = LiveProgress()
         while true {
             let data = try await client.send("GET", "/api/v1/backups/\(id)")
             let view = try JSONDecoder.steward.decode(BackupView.self, from: data)
             guard let operation = view.operation, operation.state == .running else {
-                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                progress.end()
                 if let operation = view.operation, operation.state == .failed {
                     if output == .json { printJSON(data) }
                     throw CLIError.failed("\(operation.kind.rawValue) of backup \(id) failed: \(operation.error ?? "no reason given")")
@@ -33,23 +28,15 @@ struct BackupFollower {
                 return (view, data)
             }
             let now = Date()
-            if operation.bytes != lastBytes {
-                let seconds = now.timeIntervalSince(lastSample)
-                if seconds > 0 { rate = Double(operation.bytes - lastBytes) / seconds }
-                lastBytes = operation.bytes
-                lastSample = now
-            }
-            let line = "\(operation.kind.rawValue) \(id): \(Self.size(operation.bytes)) written, \(Self.size(Int64(rate)))/s, \(Int(now.timeIntervalSince(started)))s"
-            if terminal {
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-            } else if now.timeIntervalSince(lastLine) >= 5 {
-                printError(line)
-                lastLine = now
-            }
-            guard now.timeIntervalSince(started) < Double(timeout) else {
+            progress.sample(bytes: operation.bytes, at: now)
+            progress.show(
+                "\(operation.kind.rawValue) \(id): \(Self.size(operation.bytes)) written, \(Self.size(Int64(progress.rate)))/s, "
+                    + "\(Int(progress.elapsed(at: now)))s",
+                at: now)
+            guard progress.elapsed(at: now) < Double(timeout) else {
                 throw CLIError.failed("backup \(id) still running after \(timeout)s (it goes on; see `steward backup show \(id)`)")
             }
-            try await Task.sleep(for: Self.pollInterval(after: now.timeIntervalSince(started)))
+            try await Task.sleep(for: Self.pollInterval(after: progress.elapsed(at: now)))
         }
     }
 
