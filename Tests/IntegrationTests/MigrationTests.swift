@@ -51,15 +51,7 @@ import Testing
         defer { postgres.stop() }
         let cluster = try await StewardCluster.start(processEnvironment: ["STEWARD_SECRET_DB_PASSWORD": password])
         defer { cluster.shutdown() }
-        func psql(_ sql: String, database: String = "shop") async throws -> String {
-            let result = try await runCommand(
-                "/usr/bin/psql",
-                ["-h", "127.0.0.1", "-p", "\(postgres.port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1",
-                 "-tAc", sql],
-                environment: ["PGPASSWORD": password])
-            guard result.status == 0 else { throw UnexpectedAnswer(description: "psql \(sql): \(result.standardError)") }
-            return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let psql = PSQL(port: postgres.port, password: password)
         func schema() async throws -> String {
             try await psql(
                 "SELECT string_agg(c, ', ' ORDER BY c) FROM (SELECT table_name || '.' || column_name || ' ' || data_type AS c "
