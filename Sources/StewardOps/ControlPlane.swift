@@ -30,10 +30,15 @@ public actor ControlPlane {
     public nonisolated let log: EventLog
     public nonisolated let agent: AgentClient
     public internal(set) var state = StackState() {
-        didSet { recorded.withLock { $0 = state } }
+        didSet {
+            recorded.withLock { $0 = state }
+            changes.bump()
+        }
     }
     /// ``state`` as of the last append; see ``recordedState``.
     private nonisolated let recorded = Mutex(StackState())
+    /// Moves on after every change of ``recordedState``: long polls of the API wait on it.
+    public nonisolated let changes = ChangeNotifier()
     /// The agent's latest snapshot, if one arrived.
     public internal(set) var agentSnapshot: AgentSnapshot?
     /// When the agent last answered; nil while unreachable.

@@ -49,13 +49,20 @@ extension APIRoutes {
             let deployments = controlPlane.recordedState.deployments.values.sorted { $0.id > $1.id }.prefix(limit)
             return try JSONAnswer.response(Array(deployments))
         }
-        api.get("/deployments/:id") { _, context in
+        api.get("/deployments/:id") { request, context in
             let id = try context.parameters.require("id", as: Int.self)
-            guard let deployment = controlPlane.recordedState.deployments[id] else {
-                throw APIError.notFound("no deployment \(id)")
+            // `If-None-Match` with `waitMs`: a long poll that answers when the deployment changes.
+            let changes = controlPlane.changes
+            return try await ConditionalAnswer.response(
+                to: request, generation: { changes.generation },
+                waitForChange: { await changes.wait(after: $0, timeout: $1) }
+            ) {
+                guard let deployment = controlPlane.recordedState.deployments[id] else {
+                    throw APIError.notFound("no deployment \(id)")
+                }
+                let ruleFailed = try deployment.phase == .failed && deployment.rollout != nil && ruleFailed(id, in: log)
+                return DeploymentAnswer(deployment: deployment, ruleFailed: ruleFailed)
             }
-            let ruleFailed = try deployment.phase == .failed && deployment.rollout != nil && ruleFailed(id, in: log)
-            return try JSONAnswer.response(DeploymentAnswer(deployment: deployment, ruleFailed: ruleFailed))
         }
         api.get("/instances") { request, _ in
             let service = try request.textParameter("service")

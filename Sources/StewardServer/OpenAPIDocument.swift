@@ -30,6 +30,10 @@ enum OpenAPIDocument {
         ["name": name, "in": "query", "required": required, "schema": schema]
     }
 
+    static func header(_ name: String, _ schema: [String: Any]) -> [String: Any] {
+        ["name": name, "in": "header", "required": false, "schema": schema]
+    }
+
     static var text: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 256] }
     static var id: [String: Any] { ["type": "integer", "minimum": 0, "maximum": 2_147_483_647] }
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
@@ -88,8 +92,14 @@ enum OpenAPIDocument {
                 422: "the request cannot be carried out (bad version, unresolvable reference)",
             ], answer: ref("Deployment")),
         Operation(
-            method: "get", path: "/api/v1/deployments/{id}", summary: "One deployment", parameters: [path("id", id)],
-            responses: [200: "deployment", 404: "no such deployment"], answer: ref("Deployment")),
+            method: "get", path: "/api/v1/deployments/{id}",
+            summary: "One deployment; with If-None-Match (its last ETag) and waitMs, a long poll that answers when it changes",
+            parameters: [
+                path("id", id), query("waitMs", ["type": "integer", "minimum": 0, "maximum": 60_000]),
+                header("If-None-Match", ["type": "string", "maxLength": 256]),
+            ],
+            responses: [200: "deployment (with its ETag)", 304: "unchanged since the ETag in If-None-Match", 404: "no such deployment"],
+            answer: ref("Deployment")),
         Operation(
             method: "get", path: "/api/v1/deployments/{id}/metrics",
             summary: "A deployment's step, weights and each release's traffic over a recent window, with its rules' latest verdicts",
@@ -395,7 +405,7 @@ enum OpenAPIDocument {
         for (status, description) in operation.responses {
             if status >= 400 {
                 responses[String(status)] = ["$ref": "#/components/responses/Problem"]
-            } else if let answer = operation.answer {
+            } else if let answer = operation.answer, status != 304 {  // a 304 has no body
                 responses[String(status)] = ["description": description, "content": ["application/json": ["schema": answer]]]
             } else {
                 responses[String(status)] = ["description": description]

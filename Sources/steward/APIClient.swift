@@ -46,6 +46,30 @@ struct APIClient {
         return data
     }
 
+    /// A long poll of `path`: answers its body and `ETag` once they differ from `etag`, or nil
+    /// when `waitMs` passed without a change (`304 Not Modified`).
+    ///
+    /// - Throws: what ``send(_:_:body:contentType:)`` throws.
+    func changed(_ path: String, since etag: String?, waitMs: Int) async throws -> (data: Data, etag: String?)? {
+        var request = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + path + (path.contains("?") ? "&" : "?") + "waitMs=\(waitMs)")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let etag { request.headers.add(name: "If-None-Match", value: etag) }
+        let response: HTTPClientResponse
+        let buffer: ByteBuffer
+        do {
+            response = try await Self.httpClient.execute(request, timeout: .milliseconds(Int64(waitMs)) + .seconds(60))
+            buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        } catch {
+            throw CLIError.unreachable("cannot reach the control plane at \(baseURL): \(error)")
+        }
+        if response.status == .notModified { return nil }
+        let data = Data(buffer: buffer)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw CLIError.refused(status: Int(response.status.code), message: Self.errorMessage(data) ?? "HTTP \(response.status.code)", details: Self.errorDetails(data))
+        }
+        return (data, response.headers.first(name: "ETag"))
+    }
+
     func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
         try JSONDecoder.steward.decode(T.self, from: try await send("GET", path))
     }

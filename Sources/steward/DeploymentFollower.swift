@@ -41,6 +41,7 @@ struct DeploymentFollower {
         let display = ProgressDisplay(enabled: true, terminal: isatty(STDERR_FILENO) != 0)
         var current = deployment
         var data = initialData
+        var etag: String?  // of the last answer; none yet for the POST's
         var metrics: RolloutMetricsView?
         var metricsNote: String?
         var measuring = deployment.rollout != nil
@@ -60,10 +61,17 @@ struct DeploymentFollower {
                 }
             }
             display.show(lines(current, metrics: metrics, note: metricsNote))
-            if current.isFinished || ContinuousClock.now >= deadline { break }
-            try await Task.sleep(for: .milliseconds(250))
-            data = try await client.send("GET", "/api/v1/deployments/\(current.id)")
-            current = try JSONDecoder.steward.decode(Deployment.self, from: data)
+            let now = ContinuousClock.now
+            if current.isFinished || now >= deadline { break }
+            // A long poll: the answer comes when the deployment changes (or, with live numbers
+            // to redraw, after a second at most), not on a polling tick.
+            let wait = min(deadline - now, measuring ? .seconds(1) : .seconds(30))
+            if let changed = try await client.changed(
+                "/api/v1/deployments/\(current.id)", since: etag, waitMs: Int(wait.wholeMilliseconds))
+            {
+                (data, etag) = changed
+                current = try JSONDecoder.steward.decode(Deployment.self, from: data)
+            }
         }
         display.finish()
         if output == .json { printJSON(data) }

@@ -14,7 +14,7 @@ struct MigrationSession {
     /// `lock_timeout` bounds the wait inside the server (no polling); the lock lasts until the
     /// connection closes, so a run that dies frees it with its session.
     func lock(timeout: Duration) async throws {
-        let milliseconds = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = max(1, timeout.wholeMilliseconds)
         try await sql.execute("SET lock_timeout = \(milliseconds)")
         do {
             _ = try await sql.connection.query("SELECT pg_advisory_lock(\(MigrationRunner.lockKey))", logger: logger).collect()
@@ -82,7 +82,7 @@ struct MigrationSession {
             }
             statementIndex = statements.count
             let elapsed = clock.now - started
-            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds = elapsed.wholeMilliseconds
             let version = Int64(script.version)
             switch direction {
             case .up:

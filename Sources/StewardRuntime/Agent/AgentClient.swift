@@ -36,7 +36,7 @@ public struct AgentClient: Sendable {
     public func snapshot(after generation: UInt64? = nil, wait: Duration = .zero) async throws -> AgentSnapshot {
         var path = "/v1/instances"
         if let generation {
-            path += "?after=\(generation)&waitMs=\(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)"
+            path += "?after=\(generation)&waitMs=\(wait.wholeMilliseconds)"
         }
         return try await send("GET", path, timeout: wait + .seconds(10), as: AgentSnapshot.self)
     }

@@ -94,12 +94,7 @@ public actor Supervisor {
     ///
     /// The long poll of the agent API: woken by the change itself, never by polling.
     public nonisolated func waitForChange(after generation: UInt64, timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.notifier.wait(after: generation) }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        await notifier.wait(after: generation, timeout: timeout)
     }
 
     /// The status of one instance, with secret values redacted.

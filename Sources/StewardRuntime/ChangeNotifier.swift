@@ -1,10 +1,11 @@
 import Synchronization
 
-/// The supervisor's generation counter, with waiters woken by the change itself.
+/// A generation counter with waiters woken by the change itself: what long polls wait on (the
+/// agent's `GET /v1/instances?after=`, the control plane's `GET /api/v1/deployments/{id}?waitMs=`).
 ///
-/// Why a lock and not the actor: a long poll must end when its task is cancelled (the client
-/// went away), and a cancellation handler runs synchronously outside the actor.
-final class ChangeNotifier: Sendable {
+/// Why a lock and not an actor: a long poll must end when its task is cancelled (the client
+/// went away), and a cancellation handler runs synchronously outside any actor.
+public final class ChangeNotifier: Sendable {
     private struct State {
         var generation: UInt64
         var waiters: [UInt64: (after: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
@@ -13,15 +14,19 @@ final class ChangeNotifier: Sendable {
 
     private let state: Mutex<State>
 
-    init(generation: UInt64) {
+    public init(generation: UInt64 = 0) {
         state = Mutex(State(generation: generation))
     }
 
-    var generation: UInt64 { state.withLock { $0.generation } }
+    /// The current generation: take it before reading what it guards, then wait after it.
+    public var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// How many waiters are waiting now.
+    public var waiting: Int { state.withLock { $0.waiters.count } }
 
     /// Moves the generation on by one and wakes every waiter; returns the new generation.
     @discardableResult
-    func bump() -> UInt64 {
+    public func bump() -> UInt64 {
         let (generation, woken) = state.withLock { state in
             state.generation &+= 1
             let woken = state.waiters.values.map(\.continuation)
@@ -32,8 +37,18 @@ final class ChangeNotifier: Sendable {
         return generation
     }
 
+    /// Returns once the generation is past `after`, or when `timeout` passed, or when the task is cancelled.
+    public func wait(after generation: UInt64, timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait(after: generation) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     /// Returns once the generation is past `after`, or when the task is cancelled.
-    func wait(after: UInt64) async {
+    public func wait(after: UInt64) async {
         let key = state.withLock { state in
             state.nextKey += 1
             return state.nextKey
