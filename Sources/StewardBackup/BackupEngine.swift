@@ -84,6 +84,9 @@ public struct BackupEngine: Sendable {
             // One process per count, not a parallel plan's three: the counts run beside pg_dump and its
             // server process, and pg_dump reads the same rows and more, so a serial count still ends first.
             try await sql.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            // Nor JIT: compiling a count's expressions costs more CPU than it saves, and the cores are
+            // pg_dump's. Through pg_settings, so a server older than JIT (before 11) is not an error.
+            try await sql.execute("SELECT set_config(name, 'off', true) FROM pg_settings WHERE name = 'jit'")
             // The transaction stays open until pg_dump is done: the snapshot lives as long as it does.
             // pg_dump starts at once; the counts run meanwhile on this connection, in the same snapshot.
             // A failed count leaves the scope by throwing, which cancels the dump (its process is killed).
