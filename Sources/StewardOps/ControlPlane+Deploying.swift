@@ -113,8 +113,10 @@ extension ControlPlane {
         let deployment = Deployment(
             id: state.nextDeploymentID, kind: kind, target: target, release: release.number,
             previousRelease: current?.number, oldInstances: current?.instanceIDs ?? [],
-            newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge,
-            readinessTimeout: release.spec.deploy.readinessTimeout, rollout: rollout, checklist: checklist,
+            // A batch starts maxSurge + maxUnavailable new instances and first stops maxUnavailable old ones.
+            newInstances: release.instanceIDs, batchSize: release.spec.deploy.maxSurge + release.spec.deploy.maxUnavailable,
+            readinessTimeout: release.spec.deploy.readinessTimeout, unavailable: release.spec.deploy.maxUnavailable,
+            rollout: rollout, checklist: checklist,
             requestedBy: actor, createdAt: Date(), gates: gates)
         try begin(deployment, of: release, actor: actor)
         return state.deployments[deployment.id] ?? deployment

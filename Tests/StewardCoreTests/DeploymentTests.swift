@@ -6,12 +6,65 @@ import Testing
 struct DeploymentTests {
     let t0 = Date(timeIntervalSince1970: 1_000_000)
 
-    func plan(old: Int = 2, new: Int = 2, batch: Int = 1, timeout: TimeSpan = .seconds(30)) -> Deployment {
+    func plan(old: Int = 2, new: Int = 2, batch: Int = 1, unavailable: Int = 0, timeout: TimeSpan = .seconds(30)) -> Deployment {
         Deployment(
             id: 1, target: ServiceEnvironment(service: "api", environment: "production"), release: 2,
             previousRelease: old > 0 ? 1 : nil, oldInstances: (0..<old).map { "api-production-r1-\($0)" },
             newInstances: (0..<new).map { "api-production-r2-\($0)" }, batchSize: batch, readinessTimeout: timeout,
-            requestedBy: "alice", createdAt: t0)
+            unavailable: unavailable, requestedBy: "alice", createdAt: t0)
+    }
+
+    /// maxSurge 0, maxUnavailable 1: each batch stops one old instance before its replacement starts,
+    /// so there are never more instances than declared.
+    @Test func unavailableStopsOldInstancesBeforeTheirReplacementsAreReady() {
+        var deployment = plan(batch: 1, unavailable: 1)
+        #expect(deployment.handle(.start(at: t0)) == [
+            .stopInstances(["api-production-r1-0"]), .startInstances(["api-production-r2-0"], release: 2),
+            .scheduleDeadline(t0.addingTimeInterval(30)),
+        ])
+        #expect(deployment.retired == ["api-production-r1-0"])
+        // Its old instance is already stopping: the ready batch stops nothing more, and the next one makes room first.
+        #expect(deployment.handle(.instanceReady("api-production-r2-0", at: t0)) == [
+            .stopInstances(["api-production-r1-1"]), .startInstances(["api-production-r2-1"], release: 2),
+            .scheduleDeadline(t0.addingTimeInterval(30)),
+        ])
+        #expect(deployment.handle(.instanceReady("api-production-r2-1", at: t0)) == [])
+        _ = deployment.handle(.instanceStopped("api-production-r1-0", at: t0))
+        #expect(deployment.handle(.instanceStopped("api-production-r1-1", at: t0)) == [.finished(.succeeded, reason: nil)])
+    }
+
+    /// maxSurge 1, maxUnavailable 1 over 4 instances: batches of 2 new; at most 5 run, at least 3 old or ready.
+    @Test func surgeAndUnavailableTogether() {
+        var deployment = plan(old: 4, new: 4, batch: 2, unavailable: 1)
+        #expect(deployment.handle(.start(at: t0)) == [
+            .stopInstances(["api-production-r1-0"]),
+            .startInstances(["api-production-r2-0", "api-production-r2-1"], release: 2),
+            .scheduleDeadline(t0.addingTimeInterval(30)),
+        ])
+        #expect(deployment.handle(.instanceReady("api-production-r2-0", at: t0)) == [])
+        #expect(deployment.handle(.instanceReady("api-production-r2-1", at: t0)) == [
+            .stopInstances(["api-production-r1-1"]),
+            .stopInstances(["api-production-r1-2"]),
+            .startInstances(["api-production-r2-2", "api-production-r2-3"], release: 2),
+            .scheduleDeadline(t0.addingTimeInterval(30)),
+        ])
+        _ = deployment.handle(.instanceReady("api-production-r2-2", at: t0))
+        #expect(deployment.handle(.instanceReady("api-production-r2-3", at: t0)) == [.stopInstances(["api-production-r1-3"])])
+        #expect(deployment.retired == (0..<4).map { "api-production-r1-\($0)" })
+    }
+
+    /// An abort brings back the old instances that were stopped early, like those retired after a batch.
+    @Test func abortRestartsInstancesStoppedEarly() {
+        var deployment = plan(batch: 1, unavailable: 1)
+        _ = deployment.handle(.start(at: t0))
+        let effects = deployment.handle(.deadlinePassed(at: t0.addingTimeInterval(31)))
+        #expect(effects == [
+            .stopInstances(["api-production-r2-0"]), .startInstances(["api-production-r1-0"], release: 1),
+        ])
+        // After a crash, the early stop is carried out again (it was recorded with the batch's start).
+        var resumed = plan(batch: 1, unavailable: 1)
+        _ = resumed.handle(.start(at: t0))
+        #expect(resumed.resume().first == .stopInstances(["api-production-r1-0"]))
     }
 
     /// Starting starts the first batch and schedules its readiness deadline.

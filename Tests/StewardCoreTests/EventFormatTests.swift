@@ -69,7 +69,7 @@ struct EventFormatTests {
         #expect(!String(decoding: encoded.payload, as: UTF8.self).contains("\"_0\""))
         let grown: Int
         switch encoded.type {
-        case "deployment.created": grown = 3  // v2: a rollout or a checklist; v3: gates
+        case "deployment.created": grown = 4  // v2: a rollout or a checklist; v3: gates; v4: maxUnavailable
         case let type where type.hasPrefix("deployment.") && type != "deployment.succeeded" && type != "deployment.failed":
             grown = 2  // steps: v2 when the progress holds approvals, a pause or a held phase
         default: grown = 1
@@ -100,6 +100,21 @@ struct EventFormatTests {
         #expect(steps[3].keys.contains("pause") && steps[3]["pause"] is NSNull)
         // Every new instance is started at once: the batch is the whole release.
         #expect(json["batchSize"] as? Int == 2)
+        let decoded = try StewardEvent.decode(seq: 1, type: encoded.type, subject: encoded.subject, payload: encoded.payload)
+        #expect(decoded == .event(.deploymentCreated(deployment)))
+    }
+
+    /// A plan that stops old instances early (maxUnavailable) is written as v4 and reads back the same.
+    @Test func earlyStoppingPlanIsVersionFour() throws {
+        let deployment = Deployment(
+            id: 8, target: ServiceEnvironment(service: "api", environment: "production"), release: 3, previousRelease: 2,
+            oldInstances: ["api-production-r2-0", "api-production-r2-1"], newInstances: ["api-production-r3-0", "api-production-r3-1"],
+            batchSize: 2, readinessTimeout: .seconds(30), unavailable: 1, requestedBy: "alice",
+            createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+        let encoded = try StewardEvent.deploymentCreated(deployment).encoded()
+        let json = try Self.json(encoded.payload)
+        #expect(json["v"] as? Int == 4)
+        #expect(json["unavailable"] as? Int == 1)
         let decoded = try StewardEvent.decode(seq: 1, type: encoded.type, subject: encoded.subject, payload: encoded.payload)
         #expect(decoded == .event(.deploymentCreated(deployment)))
     }

@@ -44,8 +44,8 @@ extension Deployment {
                 batch = batchCount
                 return walkSteps(at: at)
             }
-            // The batch is up: retire the matching old instances and move on.
-            let old = oldBatch(batch)
+            // The batch is up: retire the matching old instances (those not stopped at its start) and move on.
+            let old = oldBatch(batch).filter { !retired.contains($0) }
             retired += old
             deadline = nil
             batch += 1
@@ -136,7 +136,11 @@ extension Deployment {
         }
         let deadline = at.addingTimeInterval(readinessTimeout.seconds)
         self.deadline = deadline
-        return [.startInstances(instances, release: release), .scheduleDeadline(deadline)]
+        // maxUnavailable: that many old instances make room at once, before their replacements are ready.
+        let early = Array(oldBatch(index).prefix(unavailable)).filter { !retired.contains($0) }
+        retired += early
+        return (early.isEmpty ? [] : [.stopInstances(early)])
+            + [.startInstances(instances, release: release), .scheduleDeadline(deadline)]
     }
 
     mutating func abort(because reason: String, at: Date) -> [Effect] {

@@ -120,8 +120,13 @@ public struct Deployment: Sendable, Codable, Equatable {
     public var oldInstances: [String]
     /// Instances of the new release, in order.
     public var newInstances: [String]
-    /// New instances started per batch (max surge; every new instance at once with a rollout).
+    /// New instances started per batch (max surge plus max unavailable; every new instance at once
+    /// with a rollout).
     public var batchSize: Int
+    /// Old instances of each batch stopped when the batch starts, before its new instances are
+    /// ready (max unavailable; 0 with a rollout). The rest of the batch's old instances stop once
+    /// its new ones are ready.
+    public var unavailable: Int
     /// The blue/green or canary steps; nil for a rolling deployment.
     public var rollout: Rollout?
     /// Index of the rollout step being carried out (``Rollout/steps``'s count once all are done).
@@ -160,11 +165,11 @@ public struct Deployment: Sendable, Codable, Equatable {
     public var startedAt: Date?
     public var finishedAt: Date?
 
-    /// Plans a deployment. `batchSize` is clamped to at least 1.
+    /// Plans a deployment. `batchSize` is clamped to at least 1, `unavailable` to 0...batchSize.
     public init(
         id: Int, kind: Kind = .deploy, target: ServiceEnvironment, release: Int, previousRelease: Int?,
         oldInstances: [String], newInstances: [String], batchSize: Int, readinessTimeout: TimeSpan,
-        rollout: Rollout? = nil, checklist: Bool = false, requestedBy: String, createdAt: Date,
+        unavailable: Int = 0, rollout: Rollout? = nil, checklist: Bool = false, requestedBy: String, createdAt: Date,
         gates: Gates = Gates()
     ) {
         self.checklist = checklist
@@ -182,6 +187,7 @@ public struct Deployment: Sendable, Codable, Equatable {
         self.newInstances = newInstances
         // A rollout starts every new instance before any takes traffic.
         self.batchSize = rollout == nil ? max(1, batchSize) : max(1, newInstances.count)
+        self.unavailable = rollout == nil ? min(max(0, unavailable), self.batchSize) : 0
         self.rollout = rollout
         self.step = 0
         self.weight = 0

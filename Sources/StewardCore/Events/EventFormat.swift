@@ -19,8 +19,8 @@ public enum EventFormat {
             "stack.applied": 1,
             "release.created": 1,
             // v2: a blue/green or canary deployment's plan carries its rollout; v3: its gates
-            // (approvals, window, window override, promotion source).
-            "deployment.created": 3,
+            // (approvals, window, window override, promotion source); v4: `unavailable` (maxUnavailable).
+            "deployment.created": 4,
             "deployment.succeeded": 1,
             "deployment.failed": 1,
             "dependency.up": 1,
@@ -32,8 +32,8 @@ public enum EventFormat {
             "user.removed": 1,
             "controlplane.started": 1,
             // v2: the state holds a rollout (older readers skip it and fold the events, which they refuse);
-            // v3: a deployment with gates.
-            checkpointType: 3,
+            // v3: a deployment with gates; v4: a deployment that stops old instances early (maxUnavailable).
+            checkpointType: 4,
         ]
         // v2: the progress holds approvals or a pause.
         for name in Deployment.Input.names { versions["deployment.\(name)"] = 2 }

@@ -105,7 +105,7 @@ extension StateCheckpoint: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         // v2 once a deployment's plan needs v2 (a rollout or a checklist): older readers then skip it.
-        // v3 once a plan has gates or a progress holds approvals or a pause.
+        // v3 once a plan has gates or a progress holds approvals or a pause; v4 once a plan has `unavailable`.
         let version = state.deployments.values.map {
             max(DeploymentPlanPayload.version(of: $0), DeploymentProgressPayload.needsV2($0.progress) ? 3 : 1)
         }.max() ?? EventFormat.written

@@ -29,14 +29,15 @@ extension StackFile {
             .tcpCheck: Set(Schema.tcpCheck),
             .restart: Set(Schema.restart),
             .logs: Set(Schema.logs),
-            // Rolling batches of `maxSurge` with a readiness timeout; blue/green and canary rollouts
+            // Rolling batches of `maxSurge` + `maxUnavailable` new instances, each first stopping `maxUnavailable`
+            // old ones (Deployment+StateMachine.swift), with a readiness timeout; blue/green and canary rollouts
             // (Deployment+Rollout.swift) with smoke commands (`healthCheckRetries` attempts each), canary
             // steps, analysis (ControlPlane+Analysis.swift) and the warm period. Not enforced:
-            // `maxUnavailable` (batches never stop an old instance before its replacement is ready),
             // `postDeploy` (no hook runs after a deployment yet); `rollback` is partly enforced (below).
             // `preDeploy` commands run in the pre-deployment checklist.
             .deploy: [
-                "strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary", "preDeploy",
+                "strategy", "maxSurge", "maxUnavailable", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke",
+                "canary", "preDeploy",
             ],
             .canary: ["steps"],
             .canaryStep: Set(Schema.canaryStep),

@@ -15,16 +15,20 @@ import Foundation
 /// `"window":"Sun 02:00-06:00 America/New_York"` (as written in the stack file),
 /// `"windowOverride":{"by":WHO, "reason":TEXT}`, `"promotedFrom":{"environment":E, "release":N}`.
 /// Written as v3 only when one of them is set.
+///
+/// JSON (v4): v3 plus `"unavailable":N`, the old instances each batch stops before its new ones
+/// are ready (`maxUnavailable`). Written as v4 only when it is above 0.
 struct DeploymentPlanPayload: Codable {
     enum CodingKeys: String, CodingKey {
         case v, deployment, kind, service, environment, release, previousRelease, oldInstances, newInstances,
-            batchSize, readinessTimeoutMs, requestedBy, createdAt, rollout, checklist, approvals, window, windowOverride,
-            promotedFrom
+            batchSize, unavailable, readinessTimeoutMs, requestedBy, createdAt, rollout, checklist, approvals, window,
+            windowOverride, promotedFrom
     }
 
-    /// The version a deployment's plan is written in: 3 when it has gates, 2 when it has a rollout
-    /// or a checklist, else 1.
+    /// The version a deployment's plan is written in: 4 when it stops old instances early, 3 when
+    /// it has gates, 2 when it has a rollout or a checklist, else 1.
     static func version(of deployment: Deployment) -> Int {
+        if deployment.unavailable > 0 { return 4 }
         if deployment.gates != Deployment.Gates() { return 3 }
         return deployment.rollout == nil && !deployment.checklist ? 1 : 2
     }
@@ -55,6 +59,7 @@ struct DeploymentPlanPayload: Codable {
             newInstances: try container.decode([String].self, forKey: .newInstances),
             batchSize: try container.decode(Int.self, forKey: .batchSize),
             readinessTimeout: .milliseconds(try container.decode(Int64.self, forKey: .readinessTimeoutMs)),
+            unavailable: try container.decodeIfPresent(Int.self, forKey: .unavailable) ?? 0,
             rollout: try container.decodeIfPresent(Rollout.self, forKey: .rollout),
             checklist: try container.decodeIfPresent(Bool.self, forKey: .checklist) ?? false,
             requestedBy: try container.decode(String.self, forKey: .requestedBy),
@@ -90,6 +95,7 @@ struct DeploymentPlanPayload: Codable {
         try container.encode(deployment.oldInstances, forKey: .oldInstances)
         try container.encode(deployment.newInstances, forKey: .newInstances)
         try container.encode(deployment.batchSize, forKey: .batchSize)
+        if deployment.unavailable > 0 { try container.encode(deployment.unavailable, forKey: .unavailable) }
         try container.encode(deployment.readinessTimeout.milliseconds, forKey: .readinessTimeoutMs)
         try container.encode(deployment.requestedBy, forKey: .requestedBy)
         try container.encodeDate(deployment.createdAt, forKey: .createdAt)
