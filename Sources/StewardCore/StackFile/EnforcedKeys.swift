@@ -34,9 +34,11 @@ extension StackFile {
             // steps, analysis (ControlPlane+Analysis.swift) and the warm period. Not enforced:
             // `maxUnavailable` (batches never stop an old instance before its replacement is ready),
             // `postDeploy` (no hook runs after a deployment yet); `rollback` is partly enforced (below).
-            // `preDeploy` commands run in the pre-deployment checklist.
+            // `migrate` (the pending migrations of each database, applied by the migration runner) and then
+            // the `preDeploy` commands run in the pre-deployment checklist.
             .deploy: [
-                "strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary", "preDeploy",
+                "strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary", "migrate",
+                "preDeploy",
             ],
             .canary: ["steps"],
             .canaryStep: Set(Schema.canaryStep),
