@@ -177,4 +177,55 @@ import Testing
         let everything = try await cluster.api("GET", "/events?limit=1000").text + cli.standardOutput + cli.standardError + cluster.logs()
         #expect(!everything.contains(password))
     }
+
+    /// The control plane killed while the checklist migrates (one migration committed, the next
+    /// one running): restarted, it runs the checklist again, skips the committed migration, applies
+    /// the rest once, and the deployment succeeds.
+    @Test func aCrashWhileMigratingIsSafe() async throws {
+        let password = "pg-deploy-\(UInt32.random(in: 0...UInt32.max))"
+        let postgres = try await PostgresServer.start(password: password)
+        defer { postgres.stop() }
+        let cluster = try await StewardCluster.start(processEnvironment: ["STEWARD_SECRET_DB_PASSWORD": password])
+        defer { cluster.shutdown() }
+        let psql = PSQL(port: postgres.port, password: password)
+        _ = try await psql("CREATE DATABASE shop", database: "postgres")
+        let directory = cluster.directory.path + "/db/migrations"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "CREATE TABLE items (id bigint PRIMARY KEY);".write(
+            toFile: directory + "/0001_create_items.up.sql", atomically: true, encoding: .utf8)
+        // Slow enough to be caught running: the crash comes while its transaction is open.
+        try "SELECT pg_sleep(2);\nALTER TABLE items ADD COLUMN price numeric;".write(
+            toFile: directory + "/0002_add_price.up.sql", atomically: true, encoding: .utf8)
+        let stack = Self.stack(postgresPort: postgres.port, apiPort: try FreePort.next())
+        try await F.apply(stack, to: cluster)
+        // The restarted control plane reads its stack file again: the same stack.
+        try stack.write(toFile: cluster.stackPath, atomically: true, encoding: .utf8)
+
+        let answer = try await cluster.api(
+            "POST", "/deployments",
+            json: try JSONSerialization.data(withJSONObject: ["service": "api", "environment": "production", "version": "1.0.0"]))
+        #expect(answer.status == 202, "\(answer.text)")
+        let id = try answer.decode(Deployment.self).id
+        try await eventually(timeout: .seconds(60), pollEvery: .milliseconds(20), "migration 1 to be applied") {
+            try await cluster.api("GET", "/events?type=migration.applied&limit=1000").decode([MigrationEventView].self)
+                .contains { $0.payload.version == 1 }
+        }
+        cluster.killServer()
+        #expect(try await psql("SELECT string_agg(version::text, ',') FROM steward_schema_migrations") == "1")
+
+        try await cluster.startServer()
+        var last: Deployment?
+        try await eventually(timeout: .seconds(120), pollEvery: .milliseconds(100), "deployment \(id) to finish") {
+            last = try await cluster.api("GET", "/deployments/\(id)").decode(Deployment.self)
+            return last?.phase == "succeeded" || last?.phase == "failed"
+        }
+        let finished = try #require(last)
+        #expect(finished.phase == "succeeded", "\(finished.reason ?? "")\n\(cluster.logs())")
+        #expect(finished.checklistItems == ["db: 0002_add_price applied"], "the second pass lists what was still pending")
+        #expect(try await psql("SELECT string_agg(version || ' ' || name, ', ' ORDER BY version) FROM steward_schema_migrations")
+            == "1 create_items, 2 add_price")
+        let applied = try await cluster.api("GET", "/events?type=migration.applied&limit=1000").decode([MigrationEventView].self)
+        #expect(applied.compactMap(\.payload.version) == [1, 2], "each migration applied once")
+        #expect(Set(try await cluster.agentInstances().map(\.spec.release)) == [finished.release])
+    }
 }
