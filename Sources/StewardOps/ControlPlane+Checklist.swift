@@ -58,7 +58,8 @@ extension ControlPlane {
             for (spec, url) in plan.backups {
                 // A database migrated next where backupBeforeMigrate holds gets this backup verified:
                 // one backup serves both rules.
-                let verify = spec.verify || plan.migrations.contains { $0.dependency == spec.dependency && $0.backupFirst }
+                let verify =
+                    spec.verify || plan.migrations.contains { $0.dependency == spec.dependency && $0.backupFirst }
                 do {
                     let backup = try await takeBackupFirst(
                         dependency: spec.dependency, environment: plan.stackEnvironment, url: url,
@@ -96,7 +97,8 @@ extension ControlPlane {
                 }
             }
         }
-        await handle(id, .checked(failures: failures.map(plan.mask.apply), items: items.map(plan.mask.apply), at: Date()))
+        await handle(
+            id, .checked(failures: failures.map(plan.mask.apply), items: items.map(plan.mask.apply), at: Date()))
     }
 
     /// The checklist of a deployment that is checking, resolved against its release.

@@ -37,8 +37,8 @@ extension StackFile {
             // `migrate` (the pending migrations of each database, applied by the migration runner) and then
             // the `preDeploy` commands run in the pre-deployment checklist.
             .deploy: [
-                "strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary", "migrate",
-                "preDeploy",
+                "strategy", "maxSurge", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke", "canary",
+                "migrate", "preDeploy",
             ],
             .canary: ["steps"],
             .canaryStep: Set(Schema.canaryStep),

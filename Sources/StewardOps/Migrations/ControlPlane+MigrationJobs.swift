@@ -70,8 +70,8 @@ extension ControlPlane {
         await noteMigration(job, stage: "backing up", planned: plan.map(\.version))
         do {
             return try await takeBackupFirst(
-                dependency: job.dependency, environment: job.environment, url: job.url, deployment: job.deployment, verify: true,
-                queries: job.integrityQueries, actor: job.actor
+                dependency: job.dependency, environment: job.environment, url: job.url, deployment: job.deployment,
+                verify: true, queries: job.integrityQueries, actor: job.actor
             ) { id in await self.noteMigration(job, stage: "backing up", backup: id) }
         } catch {
             throw MigrationError(.refused, "the backup before migrating \(error.description); nothing ran")

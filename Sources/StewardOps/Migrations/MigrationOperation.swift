@@ -95,7 +95,8 @@ struct MigrationJob: Sendable {
 
 /// What a migration run did, for a caller that waits for it (a deployment's checklist).
 struct MigrationOutcome: Sendable {
-    /// The migrations the run planned under the lock, in order; empty when none was pending or it stopped before planning.
+    /// The migrations the run planned under the lock, in order; empty when none was pending or the
+    /// run stopped before planning.
     var planned: [MigrationScript]
     /// The versions whose transactions committed, in order.
     var done: [Int]
