@@ -178,9 +178,10 @@ import Testing
         #expect(!everything.contains(password))
     }
 
-    /// The control plane killed while the checklist migrates (one migration committed, the next
-    /// one running): restarted, it runs the checklist again, skips the committed migration, applies
-    /// the rest once, and the deployment succeeds.
+    /// A manual run of the database is refused while a deployment migrates it. The control plane
+    /// killed while the checklist migrates (one migration committed, the next one running):
+    /// restarted, it runs the checklist again, skips the committed migration, applies the rest
+    /// once, and the deployment succeeds.
     @Test func aCrashWhileMigratingIsSafe() async throws {
         let password = "pg-deploy-\(UInt32.random(in: 0...UInt32.max))"
         let postgres = try await PostgresServer.start(password: password)
@@ -210,6 +211,11 @@ import Testing
             try await cluster.api("GET", "/events?type=migration.applied&limit=1000").decode([MigrationEventView].self)
                 .contains { $0.payload.version == 1 }
         }
+        // While the deployment migrates the database, a manual run of it is refused.
+        let manual = try await cluster.api(
+            "POST", "/migrations/db/up", json: try JSONSerialization.data(withJSONObject: ["environment": "production"]))
+        #expect(manual.status == 409, "\(manual.text)")
+        #expect(manual.text.contains("still running"), "\(manual.text)")
         cluster.killServer()
         #expect(try await psql("SELECT string_agg(version::text, ',') FROM steward_schema_migrations") == "1")
 
