@@ -11,6 +11,8 @@ struct ChecklistPlan: Sendable {
     var dependencies: [(name: String, check: ProbeSpec.Check, target: ProbeTarget)]
     /// `beforeDeploy` backups to take (and verify, as their entry says) once the dependencies answered.
     var backups: [(spec: BackupSpec, url: String)]
+    /// `deploy.migrate` databases whose pending migrations are applied once the backups were taken.
+    var migrations: [ChecklistMigration]
     /// `deploy.preDeploy` commands, run in order once everything else passed.
     var commands: [[String]]
     /// The stack environment deployed to.
@@ -32,30 +34,51 @@ extension ControlPlane {
     func needsChecklist(_ release: Release) -> Bool {
         guard let stack = state.stack else { return false }
         let requiredEnv = stack.environment(named: release.environment)?.requiredEnv ?? []
-        return !requiredEnv.isEmpty || !release.spec.deploy.preDeploy.isEmpty || stack.dependencies.contains(where: \.required)
-            || !backupsBeforeDeploying(release).isEmpty
+        return !requiredEnv.isEmpty || !release.spec.deploy.preDeploy.isEmpty || !release.spec.deploy.migrate.isEmpty
+            || stack.dependencies.contains(where: \.required) || !backupsBeforeDeploying(release).isEmpty
     }
 
     /// Runs the pre-deployment checklist of a deployment and feeds every failed item at once:
     /// required variables set, required dependencies reachable, then the `beforeDeploy` backups
-    /// of the databases the service uses, then the `preDeploy` commands (each stage only when
-    /// everything before passed: a migration never runs against a database that cannot be
-    /// reached or was not backed up). Nothing has started; a failure fails the deployment.
+    /// of the databases the service uses, then the pending migrations of its `deploy.migrate`
+    /// databases, then the `preDeploy` commands (each stage only when everything before passed:
+    /// a migration never runs against a database that cannot be reached or was not backed up).
+    /// Nothing has started; a failure fails the deployment.
     nonisolated func runChecklist(deployment id: Int) async {
         guard let plan = await checklistPlan(id) else { return }
         var failures = plan.failures
+        var items: [String] = []
         for dependency in plan.dependencies {
             let result = await prober.run(dependency.check, target: dependency.target, timeout: .seconds(3))
             if !result.ok { failures.append("dependency \(dependency.name) is not reachable: \(result.message)") }
         }
+        // The verified backup of each database, which stands for the one a migration of it would take.
+        var verifiedBackups: [String: String] = [:]
         if failures.isEmpty {
             for (spec, url) in plan.backups {
+                // A database migrated next where backupBeforeMigrate holds gets this backup verified:
+                // one backup serves both rules.
+                let verify =
+                    spec.verify || plan.migrations.contains { $0.dependency == spec.dependency && $0.backupFirst }
                 do {
-                    _ = try await takeBackupFirst(
+                    let backup = try await takeBackupFirst(
                         dependency: spec.dependency, environment: plan.stackEnvironment, url: url,
-                        deployment: String(id), verify: spec.verify, queries: spec.integrityQueries, actor: plan.actor)
+                        deployment: String(id), verify: verify, queries: spec.integrityQueries, actor: plan.actor)
+                    if verify { verifiedBackups[spec.dependency] = backup }
                 } catch {
                     failures.append("the backup of \(spec.dependency) before deploying \(error.description)")
+                    break
+                }
+            }
+        }
+        if failures.isEmpty {
+            for migration in plan.migrations {
+                let report = await migrateBeforeDeploying(
+                    migration, deployment: id, environment: plan.stackEnvironment,
+                    backup: verifiedBackups[migration.dependency], actor: plan.actor)
+                items += report.items
+                if let failure = report.failure {
+                    failures.append(failure)
                     break
                 }
             }
@@ -74,7 +97,8 @@ extension ControlPlane {
                 }
             }
         }
-        await handle(id, .checked(failures: failures.map(plan.mask.apply), at: Date()))
+        await handle(
+            id, .checked(failures: failures.map(plan.mask.apply), items: items.map(plan.mask.apply), at: Date()))
     }
 
     /// The checklist of a deployment that is checking, resolved against its release.
@@ -112,9 +136,12 @@ extension ControlPlane {
                 failures.append("the backup of \(spec.dependency) before deploying cannot start: \(error)")
             }
         }
+        let (migrations, migrationFailures) = checklistMigrations(release)
+        failures += migrationFailures
         let directory = release.spec.workingDirectory.map { $0.hasPrefix("/") ? $0 : baseDirectory + "/" + $0 } ?? baseDirectory
         return ChecklistPlan(
-            failures: failures, dependencies: dependencies, backups: backups, commands: release.spec.deploy.preDeploy,
+            failures: failures, dependencies: dependencies, backups: backups, migrations: migrations,
+            commands: release.spec.deploy.preDeploy,
             stackEnvironment: release.environment, actor: deployment.requestedBy, environment: environment,
             workingDirectory: directory, mask: mask)
     }

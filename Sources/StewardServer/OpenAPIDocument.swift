@@ -336,6 +336,8 @@ enum OpenAPIDocument {
                 "approvalsRequired": ["type": "integer", "minimum": 0], "approvals": list(["type": "string"]),
                 "pausedAt": ["type": "string"], "window": ["type": "object"], "windowOverride": ["type": "object"],
                 "promotedFrom": ["type": "object"],
+                // What the pre-deployment checklist reported: each deploy.migrate database's pending migrations.
+                "checklistItems": list(["type": "string"]),
             ],
         ],
         "RolloutMetrics": [

@@ -75,6 +75,8 @@ struct DeploymentFollower {
         }
         display.finish()
         if output == .json { printJSON(data) }
+        // What the checklist reported (the pending migrations and their fate), before the outcome.
+        if output == .text { for item in current.checklistItems ?? [] { print("checklist: \(item)") } }
         switch (current.phase, expectation) {
         case (.succeeded, .success):
             if output == .text { print("deployment \(current.id) succeeded: \(current.target) runs release r\(current.release)") }

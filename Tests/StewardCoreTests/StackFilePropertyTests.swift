@@ -283,7 +283,7 @@ private enum Generator {
         case ("env", _), ("instances", Schema.environment), ("expectJSON", _), ("headers", _), ("labels", _),
             ("channels", _), ("responseTargets", _):
             return .scalars
-        case ("args", _), ("dependsOn", _), ("smoke", _), ("preDeploy", _), ("postDeploy", _), ("rollback", _),
+        case ("args", _), ("dependsOn", _), ("smoke", _), ("preDeploy", _), ("postDeploy", _), ("migrate", _), ("rollback", _),
             ("analysis", _), ("requiredEnv", _), ("inhibits", _), ("environments", Schema.runbook),
             ("integrityQueries", _), ("notify", _), ("exec", _):
             return .items(.scalar)

@@ -72,6 +72,7 @@ import Testing
               smoke:
                 - curl -fsS http://127.0.0.1:${port}/healthz
                 - [/opt/shop/bin/smoke, --quick]
+              migrate: [db]
               preDeploy: /opt/shop/bin/migrate up
               postDeploy: [[/opt/shop/bin/migrate, verify]]
               canary:
@@ -259,7 +260,7 @@ import Testing
                     MetricRule(
                         metric: .p95, comparison: .greaterThan, threshold: 3, duration: .minutes(5),
                         source: "p95 > 3s for 5m"),
-                ]),
+                ], migrate: ["db"]),
             logs: LogPolicy(maxBytes: 512 * 1024, keepFiles: 7))
         #expect(api == expectedAPI)
 

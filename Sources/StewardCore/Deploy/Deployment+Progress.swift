@@ -111,7 +111,8 @@ extension Deployment.Input {
     /// When it happened.
     public var at: Date {
         switch self {
-        case .start(let at), .checked(_, let at), .instanceReady(_, let at), .instanceFailed(_, _, let at), .instanceStopped(_, let at),
+        case .start(let at), .checked(_, _, let at), .instanceReady(_, let at), .instanceFailed(_, _, let at),
+            .instanceStopped(_, let at),
             .deadlinePassed(let at), .abort(_, let at), .promote(_, let at), .wake(let at), .smokePassed(let at),
             .smokeFailed(_, let at), .analysisPassed(let at), .ruleFailed(_, let at), .approve(_, let at),
             .pause(_, let at), .resume(_, let at):

@@ -23,8 +23,9 @@ extension Deployment {
         case .pause, .resume:
             return handlePause(input)
 
-        case .checked(let failures, let at):
+        case .checked(let failures, let items, let at):
             guard phase == .checking else { return nil }
+            checklistItems = items.isEmpty ? nil : items
             guard failures.isEmpty else {
                 reason = "the pre-deployment checklist failed: " + failures.joined(separator: "; ")
                 return finish(.failed, at: at)

@@ -58,8 +58,9 @@ public struct Deployment: Sendable, Codable, Equatable {
     /// Something that happened to the deployment.
     public enum Input: Sendable, Codable, Equatable {
         case start(at: Date)
-        /// The pre-deployment checklist ran: every item that failed, or none.
-        case checked(failures: [String], at: Date)
+        /// The pre-deployment checklist ran: every item that failed, or none, and what it reports
+        /// beside them (the pending migrations of each `deploy.migrate` database and their fate).
+        case checked(failures: [String], items: [String] = [], at: Date)
         /// A started instance passed readiness.
         case instanceReady(String, at: Date)
         /// A started instance cannot become ready (crash loop, missing executable…).
@@ -137,6 +138,10 @@ public struct Deployment: Sendable, Codable, Equatable {
     public var wakeAt: Date?
     /// Whether the pre-deployment checklist runs before any instance starts.
     public var checklist: Bool
+    /// What the checklist reported beside its failures, once it ran: for each `deploy.migrate`
+    /// database, its pending migrations (by version and name) and what became of each, or that
+    /// none was pending. Nil when it reported nothing.
+    public var checklistItems: [String]?
     public var readinessTimeout: TimeSpan
     public var phase: Phase
     /// Index of the batch being rolled out.

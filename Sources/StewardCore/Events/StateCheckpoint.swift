@@ -43,7 +43,7 @@ extension StateCheckpoint: Codable {
     }
 
     enum DeploymentKeys: String, CodingKey {
-        case plan, progress
+        case plan, progress, checklistItems
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,6 +84,8 @@ extension StateCheckpoint: Codable {
             let entry = try deployments.nestedContainer(keyedBy: DeploymentKeys.self)
             var deployment = try entry.decode(DeploymentPlanPayload.self, forKey: .plan).deployment
             deployment.progress = try entry.decode(DeploymentProgressPayload.self, forKey: .progress).progress
+            // Absent in checkpoints written before the checklist reported items, or when it reported none.
+            deployment.checklistItems = try entry.decodeIfPresent([String].self, forKey: .checklistItems)
             state.deployments[deployment.id] = deployment
         }
         for entry in try body.decode([InstanceStatePayload].self, forKey: .instances) {
@@ -143,6 +145,7 @@ extension StateCheckpoint: Codable {
             var entry = deployments.nestedContainer(keyedBy: DeploymentKeys.self)
             try entry.encode(DeploymentPlanPayload(deployment, standalone: false), forKey: .plan)
             try entry.encode(DeploymentProgressPayload(deployment.progress), forKey: .progress)
+            try entry.encodeIfPresent(deployment.checklistItems, forKey: .checklistItems)
         }
         try body.encode(
             state.instances.keys.sorted().compactMap { state.instances[$0] }.map(InstanceStatePayload.init),

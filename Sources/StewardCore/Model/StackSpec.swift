@@ -253,12 +253,27 @@ public struct DeployPolicy: Sendable, Codable, Equatable {
     public var canary: CanaryPolicy?
     /// Conditions that roll a deployment back automatically.
     public var rollbackRules: [MetricRule]
+    /// PostgreSQL dependencies (with `migrations:`) whose pending migrations the pre-deployment
+    /// checklist applies, in this order, after the `beforeDeploy` backups and before `preDeploy`.
+    public var migrate: [String] {
+        get { storedMigrate ?? [] }
+        set { storedMigrate = newValue.isEmpty ? nil : newValue }
+    }
+    /// Optional in the log's `spec`: absent when the service migrates nothing, so the releases
+    /// recorded before `migrate` existed read (and write) the same bytes.
+    private var storedMigrate: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case strategy, maxSurge, maxUnavailable, readinessTimeout, healthCheckRetries, keepPrevious, smoke, preDeploy
+        case postDeploy, canary, rollbackRules
+        case storedMigrate = "migrate"
+    }
 
     public init(
         strategy: Strategy = .rolling, maxSurge: Int = 1, maxUnavailable: Int = 0,
         readinessTimeout: TimeSpan = .seconds(60), healthCheckRetries: Int = 10, keepPrevious: TimeSpan = .minutes(5),
         smoke: [[String]] = [], preDeploy: [[String]] = [], postDeploy: [[String]] = [],
-        canary: CanaryPolicy? = nil, rollbackRules: [MetricRule] = []
+        canary: CanaryPolicy? = nil, rollbackRules: [MetricRule] = [], migrate: [String] = []
     ) {
         self.strategy = strategy
         self.maxSurge = maxSurge
@@ -271,6 +286,7 @@ public struct DeployPolicy: Sendable, Codable, Equatable {
         self.postDeploy = postDeploy
         self.canary = canary
         self.rollbackRules = rollbackRules
+        self.storedMigrate = migrate.isEmpty ? nil : migrate
     }
 }
 

@@ -34,10 +34,11 @@ extension StackFile {
             // (Deployment+Rollout.swift) with smoke commands (`healthCheckRetries` attempts each), canary
             // steps, analysis (ControlPlane+Analysis.swift) and the warm period. Not enforced:
             // `postDeploy` (no hook runs after a deployment yet); `rollback` is partly enforced (below).
-            // `preDeploy` commands run in the pre-deployment checklist.
+            // `migrate` (the pending migrations of each database, applied by the migration runner) and then
+            // the `preDeploy` commands run in the pre-deployment checklist.
             .deploy: [
                 "strategy", "maxSurge", "maxUnavailable", "readinessTimeout", "healthCheckRetries", "keepPrevious", "smoke",
-                "canary", "preDeploy",
+                "canary", "migrate", "preDeploy",
             ],
             .canary: ["steps"],
             .canaryStep: Set(Schema.canaryStep),

@@ -18,6 +18,8 @@ extension StackFile {
         /// Kinds of declared dependencies, when known (stated or implied by the url's scheme).
         private(set) var dependencyKinds: [String: DependencySpec.Kind] = [:]
         private(set) var dependencyLines: [String: Int] = [:]
+        /// Declared dependencies that have a `migrations` key (whatever its value).
+        private(set) var dependenciesWithMigrations: Set<String> = []
         private(set) var serviceNames: [String] = []
         private(set) var serviceSet: Set<String> = []
         private(set) var servicesWithPort: Set<String> = []
@@ -106,6 +108,9 @@ extension StackFile {
                     ?? scalar(value, "url").flatMap(Self.kind(ofURL:))
                 {
                     dependencyKinds[name] = kind
+                }
+                if case .mapping(let mapping) = value, mapping.contains(where: { YAML.text($0.key) == "migrations" }) {
+                    dependenciesWithMigrations.insert(name)
                 }
             }
             for (name, _, value) in pairs(top.field("services")?.node) where serviceSet.insert(name).inserted {

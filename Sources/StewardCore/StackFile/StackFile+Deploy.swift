@@ -23,6 +23,7 @@ extension StackFile.Compiler {
         if let retries = r.int("healthCheckRetries", 1...Int.max) { policy.healthCheckRetries = retries }
         if let span = r.span("keepPrevious") { policy.keepPrevious = span }
         policy.smoke = r.field("smoke").map(commands) ?? []
+        policy.migrate = r.field("migrate").map(migrations) ?? []
         policy.preDeploy = r.field("preDeploy").map(commands) ?? []
         policy.postDeploy = r.field("postDeploy").map(commands) ?? []
         if let field = r.field("canary") {
@@ -50,6 +51,40 @@ extension StackFile.Compiler {
         if case .scalar = field.node { return command(field).map { [$0] } ?? [] }
         guard let items = field.list(expected: "a list of commands") else { return [] }
         return items.compactMap(command)
+    }
+
+    /// `migrate:` — the PostgreSQL dependencies whose pending migrations a deployment applies, each
+    /// declared with `migrations:`, each once; a single name is a list of one.
+    func migrations(_ field: Field) -> [String] {
+        let expected = "a list of postgres dependencies with migrations, such as [db]"
+        let items: [Field]
+        if case .scalar = field.node {
+            items = [field]
+        } else {
+            guard let list = field.list(expected: expected) else { return [] }
+            items = list
+        }
+        var names: [String] = []
+        var lines: [String: Int] = [:]
+        for item in items {
+            guard let name = dependency(item, of: .postgres, because: "only PostgreSQL databases are migrated") else {
+                continue
+            }
+            if let line = lines[name] {
+                item.report(.duplicateName(name: name, firstLine: line, expected: "each dependency once"))
+                continue
+            }
+            lines[name] = item.mark?.line ?? 1
+            guard dependenciesWithMigrations.contains(name) else {
+                let withMigrations = dependencyNames.filter(dependenciesWithMigrations.contains)
+                item.invalid(
+                    declared("a dependency with migrations", withMigrations),
+                    reason: "'\(name)' declares no migrations (add `migrations: DIRECTORY` to it)")
+                continue
+            }
+            names.append(name)
+        }
+        return names
     }
 
     /// A list of rule strings (`error_rate > 5% for 5m`); a single string is one rule.

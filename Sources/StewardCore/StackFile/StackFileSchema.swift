@@ -97,6 +97,7 @@ extension StackFile {
             "healthCheckRetries",  // Int ≥ 1, default 10
             "keepPrevious",  // span, default 5m
             "smoke",  // list of commands (a string split on spaces, or a list of strings)
+            "migrate",  // list of postgres dependencies with migrations: applied in the checklist, before preDeploy
             "preDeploy",  // list of commands
             "postDeploy",  // list of commands
             "canary",  // canary (needs strategy canary or blue-green)

@@ -46,8 +46,9 @@ public struct StackState: Sendable, Equatable {
             releases[release.number] = release
         case .deploymentCreated(let deployment):
             deployments[deployment.id] = deployment
-        case .deploymentStep(let id, _, let result):
+        case .deploymentStep(let id, let input, let result):
             deployments[id]?.progress = result
+            if case .checked(_, let items, _) = input, !items.isEmpty { deployments[id]?.checklistItems = items }
         case .deploymentFinished(let finished):
             if var deployment = deployments[finished.id] {
                 deployment.phase = finished.phase

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StewardBackup
 import StewardCore
+import Synchronization
 
 extension ControlPlane {
     /// Runs one migration job outside the actor; every outcome is recorded and the operation updated.
@@ -10,32 +11,45 @@ extension ControlPlane {
     /// and verify it (a failed backup stops the run before anything changed); record
     /// `migration.started`; apply or revert each migration in its own transaction, recording each;
     /// after an up, run the integrity queries and record `migration.validated`.
-    nonisolated func executeMigration(_ job: MigrationJob) async {
+    /// - Returns: what the run did, for a caller that waits for it (a deployment's checklist).
+    @discardableResult
+    nonisolated func executeMigration(_ job: MigrationJob) async -> MigrationOutcome {
         var mask = SecretMask()
         mask.hidePassword(ofURL: job.url)
         let runner = MigrationRunner(logger: logger)
         let request = MigrationRunner.Request(direction: job.direction, target: job.target, actor: job.actor)
+        // What the runner's callbacks saw: kept here too, since a failing run returns no steps.
+        let seen = MigrationTrace()
+        func outcome(_ error: MigrationError? = nil, validation: [String] = []) -> MigrationOutcome {
+            let (planned, done) = seen.state.withLock { ($0.planned, $0.done) }
+            return MigrationOutcome(planned: planned, done: done, error: error, validationFailures: validation)
+        }
         let steps: [MigrationRunner.Step]
         do {
             steps = try await runner.run(
                 request, url: job.url, directory: job.directory,
                 beforeRunning: { plan in
-                    var backup: String?
-                    if job.backupFirst { backup = try await self.backUpBeforeMigrating(job, plan: plan) }
+                    seen.state.withLock { $0.planned = plan }
+                    var backup = job.backup
+                    if backup == nil, job.backupFirst { backup = try await self.backUpBeforeMigrating(job, plan: plan) }
                     try await self.migrationStarted(job, plan: plan, backup: backup)
                 },
-                onStep: { step in await self.migrationStepped(job, step) })
+                onStep: { step in
+                    seen.state.withLock { $0.done.append(step.script.version) }
+                    await self.migrationStepped(job, step)
+                })
         } catch {
-            await migrationFailed(job, error: MigrationError(error.kind, mask.apply(error.message), version: error.version, name: error.name))
-            return
+            let masked = MigrationError(error.kind, mask.apply(error.message), version: error.version, name: error.name)
+            await migrationFailed(job, error: masked)
+            return outcome(masked)
         }
         guard !steps.isEmpty else {
             await finishMigration(job, stage: "nothing to \(job.direction == .up ? "apply" : "revert")", error: nil)
-            return
+            return outcome()
         }
         guard job.direction == .up, !job.integrityQueries.isEmpty else {
             await finishMigration(job, stage: "done", error: nil)
-            return
+            return outcome()
         }
         await noteMigration(job, stage: "validating")
         var failures: [String]
@@ -44,7 +58,9 @@ extension ControlPlane {
         } catch {
             failures = [mask.apply("the integrity queries could not run: \(error.message)")]
         }
-        await migrationValidated(job, failures: failures.map { mask.apply($0) })
+        failures = failures.map { mask.apply($0) }
+        await migrationValidated(job, failures: failures)
+        return outcome(validation: failures)
     }
 
     /// Takes and verifies a backup of the database through the backup engine, under the migration lock.
@@ -54,8 +70,8 @@ extension ControlPlane {
         await noteMigration(job, stage: "backing up", planned: plan.map(\.version))
         do {
             return try await takeBackupFirst(
-                dependency: job.dependency, environment: job.environment, url: job.url, deployment: nil, verify: true,
-                queries: job.integrityQueries, actor: job.actor
+                dependency: job.dependency, environment: job.environment, url: job.url, deployment: job.deployment,
+                verify: true, queries: job.integrityQueries, actor: job.actor
             ) { id in await self.noteMigration(job, stage: "backing up", backup: id) }
         } catch {
             throw MigrationError(.refused, "the backup before migrating \(error.description); nothing ran")
@@ -68,6 +84,7 @@ extension ControlPlane {
         event.versions = plan.map(\.version)
         event.target = job.target
         event.backup = backup
+        event.deployment = job.deployment
         // Written ahead of the first migration: if it cannot be recorded, nothing runs.
         try record([.migration(event)], actor: job.actor)
         migrationOperations[job.key]?.planned = plan.map(\.version)
@@ -84,6 +101,7 @@ extension ControlPlane {
         if job.direction == .up { event.sha256 = step.script.sha256 }
         event.durationSeconds = step.durationSeconds
         event.backup = migrationOperations[job.key]?.backup
+        event.deployment = job.deployment
         recordMigration(event, actor: job.actor)
         guard var operation = migrationOperations[job.key] else { return }
         operation.done.append(step.script.version)
@@ -99,6 +117,7 @@ extension ControlPlane {
         event.name = error.name
         event.error = error.message
         event.backup = migrationOperations[job.key]?.backup
+        event.deployment = job.deployment
         recordMigration(event, actor: job.actor)
         finishMigration(job, stage: error.kind == .failed ? "rolled back" : "refused", error: error.message)
     }
@@ -109,6 +128,7 @@ extension ControlPlane {
         event.passed = failures.isEmpty
         event.failures = failures
         event.backup = migrationOperations[job.key]?.backup
+        event.deployment = job.deployment
         recordMigration(event, actor: job.actor)
         migrationOperations[job.key]?.validationFailures = failures
         finishMigration(
@@ -141,4 +161,9 @@ extension ControlPlane {
             logger.error("cannot record \(event.type) of run \(event.run): \(error)")
         }
     }
+}
+
+/// The migrations a run planned and those that committed, as its callbacks report them.
+private final class MigrationTrace: Sendable {
+    let state = Mutex<(planned: [MigrationScript], done: [Int])>(([], []))
 }

@@ -64,6 +64,24 @@ extension ControlPlane {
         default:
             break
         }
+        let operation = try beginMigrationOperation(
+            direction, dependency: dependency, environment: environment, target: target, actor: actor)
+        jobSink.yield(
+            .migration(
+                MigrationJob(
+                    run: operation.run, direction: direction, target: target, environment: environment,
+                    dependency: dependency, url: url, directory: migrationTarget.directory,
+                    backupFirst: migrationTarget.backupFirst, integrityQueries: migrationTarget.integrityQueries,
+                    actor: actor)))
+        return operation
+    }
+
+    /// Registers a new run of a dependency's migrations in an environment as the operation clients
+    /// follow (`steward migrate status`).
+    /// - Throws: ``ControlPlaneError/conflict(_:)`` while another run of it goes on there.
+    func beginMigrationOperation(
+        _ direction: MigrationFileName.Direction, dependency: String, environment: String, target: Int?, actor: String
+    ) throws -> MigrationOperation {
         let key = "\(dependency)/\(environment)"
         if let running = migrationOperations[key], running.state == .running {
             throw ControlPlaneError.conflict(
@@ -73,13 +91,6 @@ extension ControlPlane {
             run: MigrationOperation.newID(at: Date()), direction: direction, environment: environment, dependency: dependency,
             target: target, startedBy: actor, startedAt: Date())
         migrationOperations[key] = operation
-        jobSink.yield(
-            .migration(
-                MigrationJob(
-                    run: operation.run, direction: direction, target: target, environment: environment,
-                    dependency: dependency, url: url, directory: migrationTarget.directory,
-                    backupFirst: migrationTarget.backupFirst, integrityQueries: migrationTarget.integrityQueries,
-                    actor: actor)))
         return operation
     }
 

@@ -84,6 +84,24 @@ struct MigrationJob: Sendable {
     /// The `backups:` entry's integrity queries: the backup's checks, and the checks after an up.
     var integrityQueries: [String]
     var actor: String
+    /// The deployment whose checklist runs it (`deploy.migrate`), named in its events; nil for `steward migrate`.
+    var deployment: String?
+    /// A verified backup of the database already taken for this run (the deployment's `beforeDeploy`
+    /// backup): it stands for the backup ``backupFirst`` asks for, so no second one is taken.
+    var backup: String?
 
     var key: String { "\(dependency)/\(environment)" }
+}
+
+/// What a migration run did, for a caller that waits for it (a deployment's checklist).
+struct MigrationOutcome: Sendable {
+    /// The migrations the run planned under the lock, in order; empty when none was pending or the
+    /// run stopped before planning.
+    var planned: [MigrationScript]
+    /// The versions whose transactions committed, in order.
+    var done: [Int]
+    /// Why it stopped early (secrets masked); nil when it ran to the end.
+    var error: MigrationError?
+    /// The integrity queries that did not hold after an up.
+    var validationFailures: [String]
 }

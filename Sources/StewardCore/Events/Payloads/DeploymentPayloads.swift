@@ -183,10 +183,12 @@ struct DeploymentProgressPayload: Codable {
 /// JSON (v1): `{"v":1, "deployment":ID, "at":DATE, "instance":ID?, "reason":TEXT?, "by":WHO?, "result":{progress}}`.
 /// `instance` is present for the instance steps, `reason` for `instance-failed`, `aborted`,
 /// `smoke-failed` and `rule-failed`, `by` for `promoted`, `approved`, `paused` and `resumed`, `failures`
-/// for `checked`. JSON (v2): the same, written when `result` holds approvals or a pause.
+/// for `checked`, and `items` for a `checked` that reports something beside its failures (the
+/// pending migrations; added without raising `v`: an older reader folds the same phase and only
+/// does not show them). JSON (v2): the same, written when `result` holds approvals or a pause.
 struct DeploymentStepPayload: Codable {
     enum CodingKeys: String, CodingKey {
-        case v, deployment, at, instance, reason, by, failures, result
+        case v, deployment, at, instance, reason, by, failures, items, result
     }
 
     var deployment: Int
@@ -195,6 +197,7 @@ struct DeploymentStepPayload: Codable {
     var reason: String?
     var by: String?
     var failures: [String]?
+    var items: [String]?
     var result: Deployment.Progress
 
     init(id: Int, input: Deployment.Input, result: Deployment.Progress) {
@@ -209,7 +212,9 @@ struct DeploymentStepPayload: Codable {
             self.reason = reason
         case .abort(let reason, _), .smokeFailed(let reason, _), .ruleFailed(let reason, _): self.reason = reason
         case .promote(let who, _), .approve(let who, _), .pause(let who, _), .resume(let who, _): by = who
-        case .checked(let failed, _): failures = failed
+        case .checked(let failed, let reported, _):
+            failures = failed
+            items = reported.isEmpty ? nil : reported
         }
     }
 
@@ -228,7 +233,7 @@ struct DeploymentStepPayload: Codable {
             guard let failures else {
                 throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "deployment.checked needs the field 'failures'"))
             }
-            return .checked(failures: failures, at: at)
+            return .checked(failures: failures, items: items ?? [], at: at)
         case "instance-ready": return .instanceReady(try need(instance, "instance"), at: at)
         case "instance-failed":
             return .instanceFailed(try need(instance, "instance"), reason: try need(reason, "reason"), at: at)
@@ -257,6 +262,7 @@ struct DeploymentStepPayload: Codable {
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
         by = try container.decodeIfPresent(String.self, forKey: .by)
         failures = try container.decodeIfPresent([String].self, forKey: .failures)
+        items = try container.decodeIfPresent([String].self, forKey: .items)
         result = try container.decode(DeploymentProgressPayload.self, forKey: .result).progress
     }
 
@@ -269,6 +275,7 @@ struct DeploymentStepPayload: Codable {
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(by, forKey: .by)
         try container.encodeIfPresent(failures, forKey: .failures)
+        try container.encodeIfPresent(items, forKey: .items)
         try container.encode(DeploymentProgressPayload(result), forKey: .result)
     }
 }

@@ -13,8 +13,9 @@ import Foundation
 ///   any migration ran): the failed migration's transaction was rolled back.
 /// - `migration.validated` — `passed, failures`: the integrity queries after an `up`.
 ///
-/// `backup` names the verified backup taken before the run, when one was. No field holds a URL
-/// or a password: errors come from the runner, which redacts URLs.
+/// `backup` names the verified backup taken before the run, when one was; `deployment` the
+/// deployment whose checklist ran it (`deploy.migrate`), when one did. No field holds a URL or a
+/// password: errors come from the runner, which redacts URLs.
 public struct MigrationEvent: Sendable, Equatable, Codable {
     /// What happened; written as the event type, not in the payload.
     public enum Change: String, Sendable, CaseIterable {
@@ -22,7 +23,7 @@ public struct MigrationEvent: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case v, run, environment, dependency, direction, backup, versions, target, version, name, sha256
+        case v, run, environment, dependency, direction, backup, deployment, versions, target, version, name, sha256
         case durationSeconds, error, passed, failures
     }
 
@@ -34,6 +35,8 @@ public struct MigrationEvent: Sendable, Equatable, Codable {
     public var direction: MigrationFileName.Direction
     /// The verified backup taken before the run, if any.
     public var backup: String?
+    /// The deployment whose pre-deployment checklist ran this run, if one did.
+    public var deployment: String?
     /// started: the versions that will run, in order.
     public var versions: [Int]?
     /// started: the version asked for (`--to`), if any.
@@ -79,6 +82,7 @@ public struct MigrationEvent: Sendable, Equatable, Codable {
         dependency = try c.decode(String.self, forKey: .dependency)
         direction = try c.decode(MigrationFileName.Direction.self, forKey: .direction)
         backup = try c.decodeIfPresent(String.self, forKey: .backup)
+        deployment = try c.decodeIfPresent(String.self, forKey: .deployment)
         versions = try c.decodeIfPresent([Int].self, forKey: .versions)
         target = try c.decodeIfPresent(Int.self, forKey: .target)
         version = try c.decodeIfPresent(Int.self, forKey: .version)
@@ -98,6 +102,7 @@ public struct MigrationEvent: Sendable, Equatable, Codable {
         try c.encode(dependency, forKey: .dependency)
         try c.encode(direction, forKey: .direction)
         try c.encodeIfPresent(backup, forKey: .backup)
+        try c.encodeIfPresent(deployment, forKey: .deployment)
         try c.encodeIfPresent(versions, forKey: .versions)
         try c.encodeIfPresent(target, forKey: .target)
         try c.encodeIfPresent(version, forKey: .version)
