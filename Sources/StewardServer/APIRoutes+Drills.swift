@@ -5,7 +5,8 @@ import StewardHTTP
 import StewardOps
 
 extension APIRoutes {
-    /// Disaster-recovery drills: start one (202: it runs as a job; poll `GET /drills/{id}`) and read it.
+    /// Disaster-recovery drills: start one (202: it runs as a job; poll `GET /drills/{id}`), read it,
+    /// and list those the log remembers (`GET /drills`, also from before a restart).
     static func addDrillRoutes(to api: RouterGroup<StewardRequestContext>, controlPlane: ControlPlane) {
         api.post("/drills") { request, context in
             let body = try await JSONAnswer.decode(DrillStartRequest.self, from: request)
@@ -13,6 +14,11 @@ extension APIRoutes {
                 try await controlPlane.startDrill(environment: body.environment, actor: context.actor)
             }
             return try JSONAnswer.response(report, status: .accepted)
+        }
+        api.get("/drills") { request, _ in
+            let environment = try request.textParameter("environment")
+            let limit = try request.integerParameter("limit", in: 1...1000) ?? 50
+            return try JSONAnswer.response(try await mapErrors { try controlPlane.drillHistory(environment: environment, limit: limit) })
         }
         api.get("/drills/:id") { _, context in
             let id = try context.parameters.require("id")

@@ -51,6 +51,12 @@ extension OpenAPIDocument {
             Operation(
                 method: "get", path: "/api/v1/drills/{id}", summary: "One drill: stages, figures, verdict, teardown",
                 parameters: [drillID], responses: [200: "drill", 404: "no such drill"], answer: report),
+            Operation(
+                method: "get", path: "/api/v1/drills",
+                summary: "The drills the log remembers, newest first (also those run before a restart): state, outcome, RTO and RPO achieved",
+                parameters: [query("environment", text), query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])],
+                responses: [200: "drills"],
+                answer: list(["type": "object", "required": ["id", "environment", "state"]])),
         ]
     }
 }

@@ -123,6 +123,7 @@ public enum RoutePermissions {
         // Disaster-recovery drills: anyone reads one; operators run them (like a backup's verify, the
         // on-call's recovery work: it restores into a scratch cluster and starts instances beside the
         // real ones, never touching them, and the events say who ran it).
+        "GET /api/v1/drills": .init(.viewer, .query),
         "GET /api/v1/drills/{id}": .init(.viewer, .drill(parameter: "id")),
         "POST /api/v1/drills": .init(.operator, .body),
         // Bucket mirrors: anyone reads them; operators sync and restore them, as they take and

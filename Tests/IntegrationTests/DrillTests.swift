@@ -165,6 +165,14 @@ import Testing
         #expect(missed.standardError.contains("objectives missed: RTO"), "\(missed.standardError)")
         #expect(!(try await cluster.agentInstances()).contains { $0.id.hasPrefix("drill-") })
         #expect(!FileManager.default.fileExists(atPath: clusterDirectory.replacingOccurrences(of: id, with: json.id)))
+
+        // Both drills are listed from the log, newest first, with their outcomes and figures.
+        let list = try await F.steward(["drill", "list", "--env", "production"], token: ops, on: cluster)
+        #expect(list.status == 0, "\(list.standardError)")
+        let lines = list.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(list.standardOutput)")
+        #expect(lines.first?.hasPrefix(json.id) == true && lines.first?.contains("objectives missed") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix(id) == true && lines.last?.contains("objectives met") == true && lines.last?.contains("RTO ") == true)
     }
 
     /// The control plane is SIGKILLed while its drill waits for the drill instance to become ready: the

@@ -343,6 +343,7 @@ struct AccessFixture {
             ),
             "POST /api/v1/drills": ("/api/v1/drills", #"{"environment":"production"}"#, json),
             "GET /api/v1/drills/{id}": ("/api/v1/drills/\(runningDrill)", nil, json),
+            "GET /api/v1/drills": ("/api/v1/drills?environment=production", nil, json),
             "GET /api/v1/mirrors": ("/api/v1/mirrors", nil, json),
             "GET /api/v1/mirrors/{name}": ("/api/v1/mirrors/documents", nil, json),
             "POST /api/v1/mirrors/{name}/sync": ("/api/v1/mirrors/documents/sync", nil, json),

@@ -48,6 +48,33 @@ struct DrillRoutesTests {
         #expect(try Self.startedDrills(fixture) == before, "nothing was started")
     }
 
+    /// The list comes from the log: the fixture's running drill of development, and nothing for production.
+    @Test func drillsAreListedFromTheLog() async throws {
+        let fixture = try await AccessFixture()
+        try await MigrationRoutesTests.call(fixture, .get, "/api/v1/drills?environment=development", token: nil) { status, _ in
+            #expect(status == .unauthorized)
+        }
+        let viewer = try fixture.caller("vic", roles: ["viewer"])
+        try await MigrationRoutesTests.call(fixture, .get, "/api/v1/drills?environment=development", token: viewer) { status, text in
+            #expect(status == .ok)
+            let drills = try JSONDecoder.steward.decode([DrillSummary].self, from: Data(text.utf8))
+            #expect(drills.map(\.id) == [fixture.runningDrill] && drills.first?.state == .running, "\(text)")
+            #expect(drills.first?.startedAt != nil)
+        }
+        try await MigrationRoutesTests.call(fixture, .get, "/api/v1/drills?environment=production", token: viewer) { status, text in
+            #expect(status == .ok && text == "[]", "\(text)")
+        }
+        let elsewhere = try fixture.caller("sam", roles: ["viewer@staging"])
+        try await MigrationRoutesTests.call(fixture, .get, "/api/v1/drills?environment=development", token: elsewhere) { status, _ in
+            #expect(status == .forbidden)
+        }
+        for query in ["limit=0", "limit=1001", "limit=x", "environment="] {
+            try await MigrationRoutesTests.call(fixture, .get, "/api/v1/drills?\(query)", token: viewer) { status, _ in
+                #expect(status == .badRequest, "\(query)")
+            }
+        }
+    }
+
     /// Odd bodies and ids are refused with a message that says what and where; nothing starts.
     @Test func oddBodiesAndIdsAreRefused() async throws {
         let fixture = try await AccessFixture()

@@ -45,9 +45,7 @@ extension ControlPlane {
         var finished = Set<String>()
         var unfinished = [DrillEvent]()
         for record in records.sorted(by: { $0.seq > $1.seq }) {
-            guard case .event(.drill(let event))? = try? StewardEvent.decode(
-                seq: record.seq, type: record.type, subject: record.subject, payload: record.payload)
-            else { continue }
+            guard let event = drillEvent(in: record) else { continue }
             switch event.change {
             case .completed, .failed: finished.insert(event.drill)
             case .started where !finished.contains(event.drill): unfinished.append(event)
@@ -55,5 +53,24 @@ extension ControlPlane {
             }
         }
         return unfinished
+    }
+
+    /// The drill event a record holds, nil for any other (or one this version cannot read).
+    static func drillEvent(in record: EventRecord) -> DrillEvent? {
+        guard case .event(.drill(let event))? = try? StewardEvent.decode(
+            seq: record.seq, type: record.type, subject: record.subject, payload: record.payload)
+        else { return nil }
+        return event
+    }
+
+    /// The drills the log remembers, newest first: of `environment`, or of every environment.
+    ///
+    /// Read from the `drill.*` events (the last 5,000), so drills run before a restart are listed too.
+    public nonisolated func drillHistory(environment: String?, limit: Int) throws -> [DrillSummary] {
+        let entries = try log.latestEvents(limit: 5000, typePrefix: "drill.", subjectPrefix: nil).compactMap { record in
+            Self.drillEvent(in: record).map { DrillSummary.Entry(time: record.time, event: $0) }
+        }
+        let drills = DrillSummary.history(entries).filter { environment == nil || $0.environment == environment }
+        return Array(drills.prefix(limit))
     }
 }

@@ -7,7 +7,7 @@ extension Steward {
     struct Drill: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run recovery drills against an environment without touching it.",
-            subcommands: [DisasterRecovery.self]
+            subcommands: [DisasterRecovery.self, List.self]
         )
 
         /// `steward drill dr --env ENV`.
