@@ -63,20 +63,52 @@ import Testing
         var payload: Payload
     }
 
+    /// A password-protected PostgreSQL with an empty `shop` database, a cluster that knows the password
+    /// as the secret DB_PASSWORD, and the migrations folder of the stack (`db/migrations`, empty).
+    struct SetUp {
+        let password: String
+        let postgres: PostgresServer
+        let cluster: StewardCluster
+        let psql: PSQL
+        let directory: String
+
+        static func start() async throws -> SetUp {
+            let password = "pg-deploy-\(UInt32.random(in: 0...UInt32.max))"
+            let postgres = try await PostgresServer.start(password: password)
+            let cluster: StewardCluster
+            do {
+                cluster = try await StewardCluster.start(processEnvironment: ["STEWARD_SECRET_DB_PASSWORD": password])
+            } catch {
+                postgres.stop()
+                throw error
+            }
+            let setUp = SetUp(
+                password: password, postgres: postgres, cluster: cluster, psql: PSQL(port: postgres.port, password: password),
+                directory: cluster.directory.path + "/db/migrations")
+            do {
+                _ = try await setUp.psql("CREATE DATABASE shop", database: "postgres")
+                try FileManager.default.createDirectory(atPath: setUp.directory, withIntermediateDirectories: true)
+            } catch {
+                setUp.stop()
+                throw error
+            }
+            return setUp
+        }
+
+        func stop() {
+            cluster.shutdown()
+            postgres.stop()
+        }
+    }
+
     /// Two pending migrations are listed and applied before the instances start, under the one
     /// (verified) backup; then nothing pending says so; a failing migration fails the deployment
     /// naming it, with nothing started and the schema unchanged; an edited applied migration
     /// (drift) refuses the deployment.
     @Test func aDeploymentMigratesItsDatabaseFirst() async throws {
-        let password = "pg-deploy-\(UInt32.random(in: 0...UInt32.max))"
-        let postgres = try await PostgresServer.start(password: password)
-        defer { postgres.stop() }
-        let cluster = try await StewardCluster.start(processEnvironment: ["STEWARD_SECRET_DB_PASSWORD": password])
-        defer { cluster.shutdown() }
-        let psql = PSQL(port: postgres.port, password: password)
-        _ = try await psql("CREATE DATABASE shop", database: "postgres")
-        let directory = cluster.directory.path + "/db/migrations"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let setUp = try await SetUp.start()
+        defer { setUp.stop() }
+        let (password, postgres, cluster, psql, directory) = (setUp.password, setUp.postgres, setUp.cluster, setUp.psql, setUp.directory)
         func write(_ name: String, _ sql: String) throws {
             try sql.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
         }
@@ -183,15 +215,9 @@ import Testing
     /// restarted, it runs the checklist again, skips the committed migration, applies the rest
     /// once, and the deployment succeeds.
     @Test func aCrashWhileMigratingIsSafe() async throws {
-        let password = "pg-deploy-\(UInt32.random(in: 0...UInt32.max))"
-        let postgres = try await PostgresServer.start(password: password)
-        defer { postgres.stop() }
-        let cluster = try await StewardCluster.start(processEnvironment: ["STEWARD_SECRET_DB_PASSWORD": password])
-        defer { cluster.shutdown() }
-        let psql = PSQL(port: postgres.port, password: password)
-        _ = try await psql("CREATE DATABASE shop", database: "postgres")
-        let directory = cluster.directory.path + "/db/migrations"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let setUp = try await SetUp.start()
+        defer { setUp.stop() }
+        let (postgres, cluster, psql, directory) = (setUp.postgres, setUp.cluster, setUp.psql, setUp.directory)
         try "CREATE TABLE items (id bigint PRIMARY KEY);".write(
             toFile: directory + "/0001_create_items.up.sql", atomically: true, encoding: .utf8)
         // Slow enough to be caught running: the crash comes while its transaction is open.
