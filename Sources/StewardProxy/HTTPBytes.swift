@@ -1,0 +1,59 @@
+/// Byte-level helpers of the HTTP/1.1 grammar (RFC 9110 §5.6, RFC 9112), over raw buffers.
+enum HTTPBytes {
+    static let cr = UInt8(ascii: "\r")
+    static let lf = UInt8(ascii: "\n")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let colon = UInt8(ascii: ":")
+    static let comma = UInt8(ascii: ",")
+
+    /// `tchar` of RFC 9110 §5.6.2: the characters of methods, header names and tokens.
+    private static let tokenTable: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+        }
+    }
+
+    static func isToken(_ byte: UInt8) -> Bool { tokenTable[Int(byte)] }
+
+    /// Whether `byte` may appear in a header value: visible ASCII, space, tab, or obs-text (0x80…).
+    /// NUL, CR, LF, DEL and the other controls may not.
+    static func isValueByte(_ byte: UInt8) -> Bool { byte >= 0x20 ? byte != 0x7F : byte == tab }
+
+    /// Whether `bytes[start..<start+count]` equals `lowercase` ignoring ASCII case (`lowercase` is lowercase).
+    static func equalsIgnoringCase(
+        _ bytes: UnsafeRawBufferPointer, start: Int, count: Int, _ lowercase: StaticString
+    ) -> Bool {
+        guard count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        for offset in 0..<count where bytes[start + offset] | 0x20 != expected[offset] {
+            // `| 0x20` folds letters; other bytes must match exactly ('-' | 0x20 is '-').
+            return false
+        }
+        return true
+    }
+
+    /// The comma-separated elements of `bytes[range]` with their spaces and tabs trimmed; empty
+    /// elements (`a,,b`) are skipped, as RFC 9110 §5.6.1 says.
+    static func listElements(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [Range<Int>] {
+        var elements: [Range<Int>] = []
+        var start = range.lowerBound
+        for index in range.lowerBound...range.upperBound where index == range.upperBound || bytes[index] == comma {
+            var lower = start
+            var upper = index
+            while lower < upper, bytes[lower] == space || bytes[lower] == tab { lower += 1 }
+            while upper > lower, bytes[upper - 1] == space || bytes[upper - 1] == tab { upper -= 1 }
+            if lower < upper { elements.append(lower..<upper) }
+            start = index + 1
+        }
+        return elements
+    }
+
+    /// `bytes[range]` as a String (header values the proxy reads: the override header, cookies).
+    static func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+}
