@@ -36,20 +36,25 @@ enum HTTPBytes {
         return true
     }
 
-    /// The comma-separated elements of `bytes[range]` with their spaces and tabs trimmed; empty
-    /// elements (`a,,b`) are skipped, as RFC 9110 §5.6.1 says.
-    static func listElements(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [Range<Int>] {
-        var elements: [Range<Int>] = []
+    /// Calls `body` with each comma-separated element of `bytes[range]`, its spaces and tabs trimmed;
+    /// empty elements (`a,,b`) are skipped, as RFC 9110 §5.6.1 says. (No array: this runs for the
+    /// framing headers of every head.)
+    static func forEachListElement(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Range<Int>) throws -> Void
+    ) rethrows {
         var start = range.lowerBound
-        for index in range.lowerBound...range.upperBound where index == range.upperBound || bytes[index] == comma {
-            var lower = start
-            var upper = index
-            while lower < upper, bytes[lower] == space || bytes[lower] == tab { lower += 1 }
-            while upper > lower, bytes[upper - 1] == space || bytes[upper - 1] == tab { upper -= 1 }
-            if lower < upper { elements.append(lower..<upper) }
-            start = index + 1
+        var index = range.lowerBound
+        while index <= range.upperBound {
+            if index == range.upperBound || bytes[index] == comma {
+                var lower = start
+                var upper = index
+                while lower < upper, bytes[lower] == space || bytes[lower] == tab { lower += 1 }
+                while upper > lower, bytes[upper - 1] == space || bytes[upper - 1] == tab { upper -= 1 }
+                if lower < upper { try body(lower..<upper) }
+                start = index + 1
+            }
+            index += 1
         }
-        return elements
     }
 
     /// `bytes[range]` as a String (header values the proxy reads: the override header, cookies).

@@ -29,7 +29,7 @@ struct HeadFacts {
         fields.append(field)
         switch field.kind {
         case .contentLength:
-            for element in HTTPBytes.listElements(bytes, field.value) {
+            try HTTPBytes.forEachListElement(bytes, field.value) { element in
                 let length = try Self.decimal(bytes, element)
                 contentLengthCount += 1
                 if let contentLength, contentLength != length { throw HTTPHeadError.differingContentLengths }
@@ -38,14 +38,14 @@ struct HeadFacts {
             if contentLength == nil { throw HTTPHeadError.badContentLength }  // an empty value
         case .transferEncoding:
             transferEncoding = true
-            for element in HTTPBytes.listElements(bytes, field.value) {
+            HTTPBytes.forEachListElement(bytes, field.value) { element in
                 let isChunked = HTTPBytes.equalsIgnoringCase(bytes, start: element.lowerBound, count: element.count, "chunked")
                 if isChunked { chunkedCount += 1 }
                 lastCodingIsChunked = isChunked
             }
             chunked = lastCodingIsChunked && chunkedCount == 1
         case .connection:
-            for element in HTTPBytes.listElements(bytes, field.value) {
+            HTTPBytes.forEachListElement(bytes, field.value) { element in
                 if HTTPBytes.equalsIgnoringCase(bytes, start: element.lowerBound, count: element.count, "close") {
                     close = true
                 } else if HTTPBytes.equalsIgnoringCase(bytes, start: element.lowerBound, count: element.count, "keep-alive") {

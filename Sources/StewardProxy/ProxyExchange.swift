@@ -19,6 +19,8 @@ final class ProxyExchange {
     let startedAt: NIODeadline
 
     var upstream: String
+    /// ``TrafficState/tableGeneration`` before `upstream` was chosen.
+    var tableGeneration = 0
     /// Upstreams that failed this request; filled only when it is retried (no set per request).
     var tried: Set<String> = []
     var attempts = 1

@@ -35,6 +35,8 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var requestMethodIsHEAD = false
     /// ``handleInbound()`` is running (callbacks it causes must not run it again).
     private var handling = false
+    /// Something was written to the client since the last flush.
+    private var clientNeedsFlush = false
     /// An answer's head not written yet: the first part of its body goes out in the same write.
     private var unwrittenHead: ByteBuffer?
     /// The client's address for `X-Forwarded-For`, formatted once per connection.
@@ -175,6 +177,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             return answer(503, "Service Unavailable", "no route listens on port \(listenPort)")
         }
         let route = served.route
+        let generation = engine.traffic.tableGeneration  // read before the upstream is chosen
         let choice = RoutePicker.chooseRelease(
             in: route, header: head.value(of: .stewardRelease),
             cookie: route.sticky == true
@@ -194,6 +197,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             head: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, random: &random, allocator: allocator),
             method: head.method, clientMinorVersion: head.line.minorVersion, setCookie: setCookie)
         exchange.requestEnded = requestBody == nil
+        exchange.tableGeneration = generation
         self.exchange = exchange
         connect(exchange)
     }
@@ -271,6 +275,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         engine.traffic.finish(exchange.upstream)
 
         exchange.tried.insert(exchange.upstream)
+        let generation = engine.traffic.tableGeneration
         if exchange.mayRetry(connectFailed: connectFailed),
             let release = RoutePicker.retryRelease(
                 after: exchange.release, reason: exchange.reason, in: engine.traffic.route(listeningOn: listenPort)?.route,
@@ -281,6 +286,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             exchange.attempts += 1
             exchange.release = release
             exchange.upstream = next
+            exchange.tableGeneration = generation
             exchange.tried.insert(next)
             return connect(exchange)
         }
@@ -307,7 +313,10 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         switch part {
         case .interim(let head):
             // HTTP/1.0 clients know no interim answers (RFC 9110 §15.2).
-            if exchange.clientMinorVersion >= 1 { context.write(wrapOutboundOut(head.bytes), promise: nil) }
+            if exchange.clientMinorVersion >= 1 {
+                context.write(wrapOutboundOut(head.bytes), promise: nil)
+                clientNeedsFlush = true
+            }
         case .head(let head):
             exchange.responseStarted = true
             exchange.status = head.status
@@ -324,6 +333,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
                 head, release: exchange.release.release, setCookie: exchange.setCookie, close: closeAfterResponse,
                 chunk: exchange.chunkingForClient, allocator: context.channel.allocator)
         case .body(let bytes):
+            clientNeedsFlush = true
             if exchange.chunkingForClient {
                 writeUnwrittenHead()
                 var size = context.channel.allocator.buffer(capacity: 18)
@@ -342,18 +352,25 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         case .end:
             writeUnwrittenHead()
             if exchange.chunkingForClient { context.write(wrapOutboundOut(ByteBuffer(staticString: "0\r\n\r\n")), promise: nil) }
+            clientNeedsFlush = false
             context.flush()
             finish(exchange)
         }
     }
 
     private func writeUnwrittenHead() {
-        if let head = unwrittenHead.take() { context?.write(wrapOutboundOut(head), promise: nil) }
+        if let head = unwrittenHead.take() {
+            context?.write(wrapOutboundOut(head), promise: nil)
+            clientNeedsFlush = true
+        }
     }
 
     func upstreamReadComplete() {
         writeUnwrittenHead()
-        context?.flush()
+        if clientNeedsFlush {
+            clientNeedsFlush = false
+            context?.flush()
+        }
     }
 
     func upstreamBecameWritable() { resumeClientReads() }
@@ -373,7 +390,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             microseconds: exchange.elapsedMicroseconds)
         if let channel = exchange.channel, let connection {
             // A drained upstream (no longer in the table) gets its connection closed, not kept.
-            if connection.isReusable && exchange.requestEnded && engine.traffic.isServing(exchange.upstream) {
+            if connection.isReusable && exchange.requestEnded
+                && engine.traffic.isServing(exchange.upstream, since: exchange.tableGeneration)
+            {
                 if closeAfterResponse {
                     engine.pool.release(channel, upstream: exchange.upstream)
                 } else {
