@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 
 /// One client connection of a route's listener: parses requests straight from the bytes
@@ -9,8 +8,8 @@ import NIOCore
 /// upstream only while the client can (``UpstreamHandler``). Nothing waits for a whole body.
 ///
 /// Pipelined requests are answered in order: bytes of a request that arrives while another is
-/// still being answered wait in ``inbound`` (and the client is not read meanwhile) until that answer
-/// ends. Between requests the client stays readable, so the usual request/answer turn costs no
+/// still being answered wait in the ``RequestReader`` (and the client is not read meanwhile) until
+/// that answer ends. Between requests the client stays readable, so the usual request/answer turn costs no
 /// change of epoll interest.
 final class ProxyServerHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
@@ -26,11 +25,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var closeAfterResponse = false
     /// The connection is closing (a bad request, or `Connection: close` answered): input is ignored.
     private var closing = false
-    /// Received bytes not handled yet: the start of a head, or pipelined requests that wait.
-    private var inbound: ByteBuffer?
-    /// The body of the request being received (nil: the next bytes are a head). With no exchange
-    /// (the proxy answered the request itself) its parts are dropped.
-    private var requestBody: BodyFramer?
+    /// The requests received, cut into parts; holds pipelined requests until their turn. With no
+    /// exchange (the proxy answered the request itself) a request's body parts are dropped.
+    private var reader = RequestReader()
     /// The request being received is HEAD (the proxy's own answers to it have no body).
     private var requestMethodIsHEAD = false
     /// ``handleInbound()`` is running (callbacks it causes must not run it again).
@@ -65,15 +62,12 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
-        let bytes = unwrapInboundIn(data)
-        if var buffer = inbound.take() {
-            buffer.writeImmutableBuffer(bytes)
-            inbound = buffer
-        } else {
-            inbound = bytes
-        }
+        reader.receive(unwrapInboundIn(data))
         handleInbound()
     }
+
+    /// Pipelined requests wait in the reader for the answer in progress.
+    private var pipelinedRequestsWait: Bool { exchange != nil && !reader.isInBody && reader.hasBuffered }
 
     /// Handles what was received, in order, as far as it can: heads start exchanges, body parts go
     /// up; a head that comes while an answer is in progress waits for it to end.
@@ -81,37 +75,18 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         guard !handling else { return }
         handling = true
         defer { handling = false }
-        while !closing, var buffer = inbound.take() {
-            if var framer = requestBody {
-                let part: ByteBuffer?
-                let ended: Bool
-                do {
-                    (part, ended) = try framer.nextPart(from: &buffer)
-                } catch {
-                    return refuse(error)
-                }
-                requestBody = ended ? nil : framer
-                inbound = buffer.readableBytes > 0 ? buffer : nil
-                if let part { forwardBody(part) }
-                if ended {
-                    exchange?.requestEnded = true
-                } else if part == nil {
-                    return
-                }
-            } else {
-                guard exchange == nil else {
-                    inbound = buffer  // a pipelined request: it waits for the answer in progress
-                    return
-                }
-                let head: RequestHead?
-                do {
-                    head = try HTTPHeadParser.parseRequest(&buffer)
-                } catch {
-                    return refuse(error)
-                }
-                inbound = buffer.readableBytes > 0 ? buffer : nil
-                guard let head else { return }
-                start(head)
+        while !closing {
+            let part: RequestReader.Part?
+            do {
+                part = try reader.next(headAllowed: exchange == nil)
+            } catch {
+                return refuse(error)
+            }
+            switch part {
+            case nil: return
+            case .head(let head): start(head)
+            case .body(let bytes): forwardBody(bytes)
+            case .end: exchange?.requestEnded = true
             }
         }
     }
@@ -122,7 +97,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if exchange != nil && requestBody == nil && inbound != nil {
+        if pipelinedRequestsWait {
             readPending = true  // pipelined requests wait: read no more until they are served
         } else if let exchange, !(exchange.connection?.isWritable ?? false), !exchange.requestEnded {
             readPending = true  // no upstream yet, or it is full
@@ -137,7 +112,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        inbound = nil
+        reader.reset()
         closing = true
         releaseParked()
         // The client left: its upstream connection is in an unknown state, so it is not reused.
@@ -156,8 +131,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     /// A malformed request: 400 and the connection closes (in the middle of an answer, only the close).
     private func refuse(_ error: any Error) {
-        inbound = nil
-        requestBody = nil
+        reader.reset()
         closeAfterResponse = true
         if exchange != nil {
             closing = true
@@ -171,8 +145,6 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private func start(_ head: RequestHead) {
         closeAfterResponse = !head.isKeepAlive
         requestMethodIsHEAD = head.method == .head
-        let framing = head.framing
-        requestBody = framing == .none ? nil : BodyFramer(framing)
         guard let served = engine.traffic.route(listeningOn: listenPort) else {
             return answer(503, "Service Unavailable", "no route listens on port \(listenPort)")
         }
@@ -196,7 +168,6 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             route: served.key, release: release, reason: reason, upstream: upstream,
             head: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, random: &random, allocator: allocator),
             method: head.method, clientMinorVersion: head.line.minorVersion, setCookie: setCookie)
-        exchange.requestEnded = requestBody == nil
         exchange.tableGeneration = generation
         self.exchange = exchange
         connect(exchange)
@@ -297,7 +268,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         if exchange.responseStarted {
             unwrittenHead = nil
             closing = true
-            inbound = nil
+            reader.reset()
             context?.close(promise: nil)  // part of the answer is out: only a close tells the client
         } else {
             requestMethodIsHEAD = exchange.method == .head
@@ -405,7 +376,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         }
         if closeAfterResponse || !exchange.requestEnded {
             closing = true
-            inbound = nil
+            reader.reset()
             context?.close(promise: nil)
         } else {
             serveWaiting()
@@ -430,43 +401,29 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     private func resumeClientReads() {
-        guard readPending, let context else { return }
-        if exchange != nil && requestBody == nil && inbound != nil { return }  // pipelined requests still wait
+        guard readPending, !pipelinedRequestsWait, let context else { return }
         readPending = false
         context.read()
     }
 
     // MARK: - Answers of the proxy itself
 
-    /// Answers with a JSON error body `{"error": {"status", "message"}}` (no body for HEAD).
+    /// Answers with a JSON error body (``ProxyErrorAnswer``; no body for HEAD).
     private func answer(_ status: Int, _ reason: String, _ message: String) {
         guard let context else { return }
-        let body = ErrorBody(error: .init(status: status, message: message))
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
-        var out = context.channel.allocator.buffer(capacity: 160 + data.count)
-        out.writeString("HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json; charset=utf-8\r\n")
-        out.writeString("Content-Length: \(data.count)\r\n")
-        if closeAfterResponse { out.writeStaticString("Connection: close\r\n") }
-        out.writeStaticString("\r\n")
-        if !requestMethodIsHEAD { out.writeBytes(data) }
-        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        let bytes = ProxyErrorAnswer.bytes(
+            status: status, reason: reason, message: message, close: closeAfterResponse, withBody: !requestMethodIsHEAD,
+            allocator: context.channel.allocator)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         if closeAfterResponse {
             closing = true
-            inbound = nil
+            reader.reset()
             context.close(promise: nil)
-        } else if readPending && !(exchange != nil && requestBody == nil && inbound != nil) {
+        } else if readPending && !pipelinedRequestsWait {
             // A request still sending its body is read (and dropped) to its end.
             readPending = false
             context.read()
         }
-    }
-
-    private struct ErrorBody: Encodable {
-        struct Inner: Encodable {
-            var status: Int
-            var message: String
-        }
-        var error: Inner
     }
 }
 
