@@ -123,3 +123,13 @@ import Testing
         #expect(throws: HTTPHeadError.badStatusLine) { try response("ICY 200 OK\r\n\r\n") }
     }
 }
+
+/// The token characters of RFC 9110 §5.6.2, byte by byte.
+@Suite struct HTTPBytesTests {
+    @Test func tokenCharacters() {
+        let expected = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8)
+        for byte in 0...255 {
+            #expect(HTTPBytes.isToken(UInt8(byte)) == expected.contains(UInt8(byte)), "byte \(byte)")
+        }
+    }
+}
