@@ -66,6 +66,9 @@ final class ProxyExchange {
         guard let connection else { return }
         if !headSent {
             headSent = true
+            if pending.isEmpty {
+                return connection.sendAndFlush(head)  // the usual request: a head alone, one write and flush
+            }
             connection.send(head)
         }
         for part in pending {

@@ -34,8 +34,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var handling = false
     /// Something was written to the client since the last flush.
     private var clientNeedsFlush = false
-    /// An answer's head not written yet: the first part of its body goes out in the same write.
-    private var unwrittenHead: ByteBuffer?
+    /// An answer's head not written yet, with the start of its body when that is small: they go out
+    /// in one write, with the end or at the end of the read.
+    private var unwritten: ByteBuffer?
     /// The client's address for `X-Forwarded-For`, formatted once per connection.
     private lazy var clientAddress: String? = context?.channel.remoteAddress?.ipAddress
     /// Draws and request identifiers for this connection's requests.
@@ -266,7 +267,7 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             route: exchange.route, release: exchange.release.release, status: 502,
             microseconds: exchange.elapsedMicroseconds)
         if exchange.responseStarted {
-            unwrittenHead = nil
+            unwritten = nil
             closing = true
             reader.reset()
             context?.close(promise: nil)  // part of the answer is out: only a close tells the client
@@ -300,44 +301,53 @@ final class ProxyServerHandler: ChannelDuplexHandler {
                     closeAfterResponse = true
                 }
             }
-            unwrittenHead = ForwardedHeaders.clientResponse(
+            unwritten = ForwardedHeaders.clientResponse(
                 head, release: exchange.release.release, setCookie: exchange.setCookie, close: closeAfterResponse,
                 chunk: exchange.chunkingForClient, allocator: context.channel.allocator)
         case .body(let bytes):
             clientNeedsFlush = true
             if exchange.chunkingForClient {
-                writeUnwrittenHead()
+                writeUnwritten()
                 var size = context.channel.allocator.buffer(capacity: 18)
                 size.writeString(String(bytes.readableBytes, radix: 16))
                 size.writeStaticString("\r\n")
                 context.write(wrapOutboundOut(size), promise: nil)
                 context.write(wrapOutboundOut(bytes), promise: nil)
                 context.write(wrapOutboundOut(ByteBuffer(staticString: "\r\n")), promise: nil)
-            } else if unwrittenHead != nil && bytes.readableBytes <= Self.coalescedBodyBytes, var head = unwrittenHead.take() {
+            } else if let waiting = unwritten?.readableBytes, waiting + bytes.readableBytes <= Self.coalescedBodyBytes,
+                var head = unwritten.take()
+            {
                 head.writeImmutableBuffer(bytes)
-                context.write(wrapOutboundOut(head), promise: nil)
+                unwritten = head  // written with the end, or at the end of this read
             } else {
-                writeUnwrittenHead()
+                writeUnwritten()
                 context.write(wrapOutboundOut(bytes), promise: nil)
             }
         case .end:
-            writeUnwrittenHead()
-            if exchange.chunkingForClient { context.write(wrapOutboundOut(ByteBuffer(staticString: "0\r\n\r\n")), promise: nil) }
+            if exchange.chunkingForClient {
+                writeUnwritten()
+                context.write(wrapOutboundOut(ByteBuffer(staticString: "0\r\n\r\n")), promise: nil)
+            }
             clientNeedsFlush = false
-            context.flush()
+            // The usual small answer: head and body in one buffer, one write and flush.
+            if let bytes = unwritten.take() {
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            } else {
+                context.flush()
+            }
             finish(exchange)
         }
     }
 
-    private func writeUnwrittenHead() {
-        if let head = unwrittenHead.take() {
+    private func writeUnwritten() {
+        if let head = unwritten.take() {
             context?.write(wrapOutboundOut(head), promise: nil)
             clientNeedsFlush = true
         }
     }
 
     func upstreamReadComplete() {
-        writeUnwrittenHead()
+        writeUnwritten()
         if clientNeedsFlush {
             clientNeedsFlush = false
             context?.flush()

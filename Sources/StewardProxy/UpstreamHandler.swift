@@ -52,6 +52,11 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     func flush() { context?.flush() }
 
+    /// Writes bytes of the request and flushes them.
+    func sendAndFlush(_ bytes: ByteBuffer) {
+        context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+
     /// Whether the upstream can take more request bytes now.
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
