@@ -31,23 +31,32 @@ struct ConnectionRandom: RandomNumberGenerator {
     /// A new request identifier: a random (version 4) UUID in lowercase, e.g.
     /// `1b4e28ba-2fa1-4d2a-883f-0016d3cca427`.
     mutating func requestID() -> String {
+        String(unsafeUninitializedCapacity: Self.requestIDLength) { writeRequestID(into: UnsafeMutableRawBufferPointer($0)) }
+    }
+
+    /// The length of a request identifier.
+    static let requestIDLength = 36
+
+    /// Writes a new request identifier (``requestID()``) into the first 36 bytes of `text`.
+    ///
+    /// - Returns: 36.
+    @discardableResult
+    mutating func writeRequestID(into text: UnsafeMutableRawBufferPointer) -> Int {
         // 128 random bits with the version (4) and variant (10xx) bits set, as RFC 9562 §5.4 says.
         let high = (next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
         let low = (next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        return String(unsafeUninitializedCapacity: 36) { text in
-            let digits: StaticString = "0123456789abcdef"
-            var at = 0
-            for nibble in 0..<32 {
-                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
-                    text[at] = UInt8(ascii: "-")
-                    at += 1
-                }
-                let word = nibble < 16 ? high : low
-                let value = Int((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)
-                text[at] = digits.utf8Start[value]
+        let digits: StaticString = "0123456789abcdef"
+        var at = 0
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                text[at] = UInt8(ascii: "-")
                 at += 1
             }
-            return at
+            let word = nibble < 16 ? high : low
+            let value = Int((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)
+            text[at] = digits.utf8Start[value]
+            at += 1
         }
+        return at
     }
 }

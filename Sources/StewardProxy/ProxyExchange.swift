@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// One request on its way through the proxy: where it goes, what was sent, what came back.
 ///
@@ -10,51 +9,70 @@ final class ProxyExchange {
     var release: ReleaseTarget
     /// Why the first release was chosen.
     let reason: RoutePicker.Reason
-    /// The request head as sent upstream.
-    let head: HTTPRequestHead
-    let idempotent: Bool
+    /// The request head as sent upstream (sent again on a retry).
+    let head: ByteBuffer
+    let method: RequestHead.Method
+    /// The client's HTTP minor version (interim answers go to HTTP/1.1 clients only).
+    let clientMinorVersion: Int
     /// `Set-Cookie` for a sticky route whose client has no valid cookie yet.
     let setCookie: String?
     let startedAt: NIODeadline
 
     var upstream: String
+    /// ``TrafficState/tableGeneration`` before `upstream` was chosen.
+    var tableGeneration = 0
     /// Upstreams that failed this request; filled only when it is retried (no set per request).
     var tried: Set<String> = []
     var attempts = 1
-    /// Request parts waiting for the upstream connection.
-    var pending: [HTTPClientRequestPart]
+    /// The head went to the current upstream connection.
+    var headSent = false
+    /// Body parts waiting for the upstream connection (or for the head to go first).
+    var pending: [ByteBuffer] = []
     var connection: UpstreamHandler?
     var channel: (any Channel)?
     /// Body bytes went upstream: the request cannot be sent again.
     var bodySent = false
     var requestEnded = false
     var responseStarted = false
-    var upstreamKeepAlive = true
+    /// The answer's body runs until the upstream closes and is chunked for the client.
+    var chunkingForClient = false
     var status = 0
 
     init(
-        route: String, release: ReleaseTarget, reason: RoutePicker.Reason, upstream: String, head: HTTPRequestHead,
-        setCookie: String?
+        route: String, release: ReleaseTarget, reason: RoutePicker.Reason, upstream: String, head: ByteBuffer,
+        method: RequestHead.Method, clientMinorVersion: Int, setCookie: String?
     ) {
         self.route = route
         self.release = release
         self.reason = reason
         self.upstream = upstream
         self.head = head
-        self.idempotent = ForwardedHeaders.isIdempotent(head.method)
+        self.method = method
+        self.clientMinorVersion = clientMinorVersion
         self.setCookie = setCookie
         self.startedAt = .now()
-        self.pending = [.head(head)]
     }
+
+    var idempotent: Bool { method.isIdempotent }
 
     /// Microseconds since the request arrived.
     var elapsedMicroseconds: UInt64 { UInt64(max((NIODeadline.now() - startedAt).nanoseconds / 1000, 0)) }
 
-    /// Sends the parts that waited for the connection.
+    /// Whether body parts can go straight to the upstream connection.
+    var sendsDirectly: Bool { connection != nil && headSent && pending.isEmpty }
+
+    /// Sends the head (unless it went already) and the body parts that waited for the connection.
     func sendPending() {
         guard let connection else { return }
+        if !headSent {
+            headSent = true
+            if pending.isEmpty {
+                return connection.sendAndFlush(head)  // the usual request: a head alone, one write and flush
+            }
+            connection.send(head)
+        }
         for part in pending {
-            if case .body = part { bodySent = true }
+            bodySent = true
             connection.send(part)
         }
         pending = []

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// The data plane's listening sockets, one per route's `listenPort`.
@@ -54,14 +53,9 @@ actor ProxyListeners {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // No pipelining assistance: NIO's handler stops reading while an answer is out and
-                    // reads again after it, two epoll_ctl calls per request. ProxyServerHandler keeps
-                    // requests in order itself and stops reading only when a client really pipelines.
-                    // No outbound header validation: every header written was parsed by NIO's decoder
-                    // (which refuses CR, LF and NUL) or is one of ours, so a second check per answer
-                    // would find nothing.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
+                    // No HTTP codec: ProxyServerHandler parses request heads from the bytes
+                    // (HTTPHeadParser), forwards the header lines as they came and bodies as they are
+                    // framed, keeps pipelined requests in order and answers malformed ones with 400.
                     try channel.pipeline.syncOperations.addHandler(ProxyServerHandler(listenPort: port, engine: engine))
                 }
             }

@@ -1,21 +1,20 @@
-import Foundation
 import NIOCore
-import NIOHTTP1
 
-/// One client connection of a route's listener: chooses a release and an upstream per request and
-/// streams the request up and the answer back, part by part.
+/// One client connection of a route's listener: parses requests straight from the bytes
+/// (``HTTPHeadParser``, ``BodyFramer``), chooses a release and an upstream per request, and streams
+/// the request up and the answer back, part by part.
 ///
 /// Backpressure both ways: the client is read only while the upstream can take more, and the
 /// upstream only while the client can (``UpstreamHandler``). Nothing waits for a whole body.
 ///
-/// Pipelined requests are answered in order: the parts of a request that arrives while another is
-/// still being answered wait in ``queued`` (and the client is not read meanwhile) until that answer
-/// ends. Between requests the client stays readable, so the usual request/answer turn costs no
+/// Pipelined requests are answered in order: bytes of a request that arrives while another is
+/// still being answered wait in the ``RequestReader`` (and the client is not read meanwhile) until
+/// that answer ends. Between requests the client stays readable, so the usual request/answer turn costs no
 /// change of epoll interest.
 final class ProxyServerHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let listenPort: Int
     private let engine: ProxyEngine
@@ -23,15 +22,32 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     private var exchange: ProxyExchange?
     private var readPending = false
     private var upstreamNeedsFlush = false
-    /// The request was answered here (503, 502): the rest of its body is dropped.
-    private var discardingBody = false
     private var closeAfterResponse = false
+    /// The connection is closing (a bad request, or `Connection: close` answered): input is ignored.
+    private var closing = false
+    /// The requests received, cut into parts; holds pipelined requests until their turn. With no
+    /// exchange (the proxy answered the request itself) a request's body parts are dropped.
+    private var reader = RequestReader()
+    /// The request being received is HEAD (the proxy's own answers to it have no body).
+    private var requestMethodIsHEAD = false
+    /// ``handleInbound()`` is running (callbacks it causes must not run it again).
+    private var handling = false
+    /// Something was written to the client since the last flush.
+    private var clientNeedsFlush = false
+    /// An answer's head not written yet, with the start of its body when that is small: they go out
+    /// in one write, with the end or at the end of the read.
+    private var unwritten: ByteBuffer?
     /// The client's address for `X-Forwarded-For`, formatted once per connection.
     private lazy var clientAddress: String? = context?.channel.remoteAddress?.ipAddress
     /// Draws and request identifiers for this connection's requests.
     private var random = ConnectionRandom()
-    /// Parts of pipelined requests that came while an earlier request was still being answered.
-    private var queued: [HTTPServerRequestPart] = []
+    /// The upstream connection of this client's last exchange, kept for its next request: a client
+    /// that stays on one upstream keeps one connection to it, without the pool's lock and lookups.
+    /// It goes back to the pool when a request goes elsewhere or the client leaves.
+    private var parked: (upstream: String, channel: any Channel, connection: UpstreamHandler)?
+
+    /// A body part at most this long goes out in one write with the head before it.
+    private static let coalescedBodyBytes = 16 * 1024
 
     init(listenPort: Int, engine: ProxyEngine) {
         self.listenPort = listenPort
@@ -46,40 +62,43 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     // MARK: - From the client
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if !queued.isEmpty || (exchange != nil && part.isHead) {
-            queued.append(part)  // a pipelined request: it waits for the answer in progress
-        } else {
-            handle(part, context: context)
-        }
+        guard !closing else { return }
+        reader.receive(unwrapInboundIn(data))
+        handleInbound()
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(let head):
-            start(head, context: context)
-        case .body(let buffer):
-            forward(.body(.byteBuffer(buffer)))
-        case .end(let trailers):
-            if discardingBody {
-                discardingBody = false
-                return
+    /// Pipelined requests wait in the reader for the answer in progress.
+    private var pipelinedRequestsWait: Bool { exchange != nil && !reader.isInBody && reader.hasBuffered }
+
+    /// Handles what was received, in order, as far as it can: heads start exchanges, body parts go
+    /// up; a head that comes while an answer is in progress waits for it to end.
+    private func handleInbound() {
+        guard !handling else { return }
+        handling = true
+        defer { handling = false }
+        while !closing {
+            let part: RequestReader.Part?
+            do {
+                part = try reader.next(headAllowed: exchange == nil)
+            } catch {
+                return refuse(error)
             }
-            exchange?.requestEnded = true
-            forward(.end(trailers))
+            switch part {
+            case nil: return
+            case .head(let head): start(head)
+            case .body(let bytes): forwardBody(bytes)
+            case .end: exchange?.requestEnded = true
+            }
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if upstreamNeedsFlush {
-            upstreamNeedsFlush = false
-            exchange?.connection?.flush()
-        }
+        flushUpstream()
         context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
-        if !queued.isEmpty {
+        if pipelinedRequestsWait {
             readPending = true  // pipelined requests wait: read no more until they are served
         } else if let exchange, !(exchange.connection?.isWritable ?? false), !exchange.requestEnded {
             readPending = true  // no upstream yet, or it is full
@@ -94,7 +113,9 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        queued = []
+        reader.reset()
+        closing = true
+        releaseParked()
         // The client left: its upstream connection is in an unknown state, so it is not reused.
         if let exchange {
             self.exchange = nil
@@ -109,36 +130,54 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
-    private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard exchange == nil else { return }  // channelRead queues a head that comes during an exchange
-        closeAfterResponse = !head.isKeepAlive
-        guard let served = engine.traffic.route(listeningOn: listenPort) else {
-            return answer(.serviceUnavailable, "no route listens on port \(listenPort)")
+    /// A malformed request: 400 and the connection closes (in the middle of an answer, only the close).
+    private func refuse(_ error: any Error) {
+        reader.reset()
+        closeAfterResponse = true
+        if exchange != nil {
+            closing = true
+            context?.close(promise: nil)
+        } else {
+            let message = (error as? HTTPHeadError)?.description ?? "the request could not be read"
+            answer(400, "Bad Request", "bad request: \(message)")
         }
+    }
+
+    private func start(_ head: RequestHead) {
+        closeAfterResponse = !head.isKeepAlive
+        requestMethodIsHEAD = head.method == .head
+        guard let served = engine.traffic.route(listeningOn: listenPort) else {
+            return answer(503, "Service Unavailable", "no route listens on port \(listenPort)")
+        }
+        let route = served.route
+        let generation = engine.traffic.tableGeneration  // read before the upstream is chosen
         let choice = RoutePicker.chooseRelease(
-            in: served.route, header: head.headers.first(name: RoutePicker.overrideHeader),
-            cookie: RoutePicker.cookie(RoutePicker.stickyCookie, in: head.headers.first(name: "cookie")),
+            in: route, header: head.value(of: .stewardRelease),
+            cookie: route.sticky == true
+                ? RoutePicker.cookie(RoutePicker.stickyCookie, in: head.values(of: .cookie, separator: "; ")) : nil,
             draw: Double.random(in: 0..<1, using: &random))
         guard case .release(let release, let reason) = choice, let upstream = engine.traffic.begin(release) else {
             engine.stats.recordUnavailable(route: served.key)
-            if case .unavailable(let why) = choice { return answer(.serviceUnavailable, why) }
-            return answer(.serviceUnavailable, "no upstream of \(served.key) can take the request")
+            if case .unavailable(let why) = choice { return answer(503, "Service Unavailable", why) }
+            return answer(503, "Service Unavailable", "no upstream of \(served.key) can take the request")
         }
         let setCookie =
-            served.route.sticky == true && reason != .cookie
+            route.sticky == true && reason != .cookie
             ? "\(RoutePicker.stickyCookie)=\(release.release); Path=/; HttpOnly; SameSite=Lax" : nil
+        let allocator = context?.channel.allocator ?? ByteBufferAllocator()
         let exchange = ProxyExchange(
             route: served.key, release: release, reason: reason, upstream: upstream,
-            head: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, random: &random),
-            setCookie: setCookie)
+            head: ForwardedHeaders.upstreamRequest(head, clientAddress: clientAddress, random: &random, allocator: allocator),
+            method: head.method, clientMinorVersion: head.line.minorVersion, setCookie: setCookie)
+        exchange.tableGeneration = generation
         self.exchange = exchange
         connect(exchange)
     }
 
-    private func forward(_ part: HTTPClientRequestPart) {
-        guard !discardingBody, let exchange else { return }
-        if let connection = exchange.connection, exchange.pending.isEmpty {
-            if case .body = part { exchange.bodySent = true }
+    private func forwardBody(_ part: ByteBuffer) {
+        guard let exchange else { return }  // the request was answered here: its body is dropped
+        if exchange.sendsDirectly, let connection = exchange.connection {
+            exchange.bodySent = true
             connection.send(part)
             upstreamNeedsFlush = true
         } else {
@@ -146,10 +185,22 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         }
     }
 
+    private func flushUpstream() {
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            exchange?.connection?.flush()
+        }
+    }
+
     // MARK: - To the upstream
 
     private func connect(_ exchange: ProxyExchange) {
         guard let context else { return }
+        if let parked, parked.upstream == exchange.upstream, parked.connection.isOpen {
+            self.parked = nil
+            return connected(exchange, parked.channel, parked.connection)
+        }
+        releaseParked()
         // Usually an idle connection is at hand: no future, no callback.
         if let channel = engine.pool.takeIdle(exchange.upstream, on: context.eventLoop) {
             return connected(exchange, channel)
@@ -170,13 +221,14 @@ final class ProxyServerHandler: ChannelDuplexHandler {
     }
 
     /// The exchange has its upstream connection: what waited for it goes out.
-    private func connected(_ exchange: ProxyExchange, _ channel: any Channel) {
-        guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
+    private func connected(_ exchange: ProxyExchange, _ channel: any Channel, _ handler: UpstreamHandler? = nil) {
+        guard let connection = handler ?? (try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)) else {
             channel.close(promise: nil)
             return upstreamLost(exchange, connectFailed: true)
         }
         exchange.channel = channel
         exchange.connection = connection
+        connection.begin(requestMethodIsHEAD: exchange.method == .head)
         connection.owner = self
         exchange.sendPending()
         resumeClientReads()
@@ -191,23 +243,23 @@ final class ProxyServerHandler: ChannelDuplexHandler {
         exchange.channel?.close(promise: nil)
         exchange.connection = nil
         exchange.channel = nil
+        exchange.headSent = false
         engine.traffic.finish(exchange.upstream)
 
         exchange.tried.insert(exchange.upstream)
+        let generation = engine.traffic.tableGeneration
         if exchange.mayRetry(connectFailed: connectFailed),
             let release = RoutePicker.retryRelease(
                 after: exchange.release, reason: exchange.reason, in: engine.traffic.route(listeningOn: listenPort)?.route,
                 draw: Double.random(in: 0..<1, using: &random)),
             let next = engine.traffic.begin(release, excluding: exchange.tried)
         {
+            // The head (and what of the body waited) goes again: no body byte had gone out.
             exchange.attempts += 1
             exchange.release = release
             exchange.upstream = next
+            exchange.tableGeneration = generation
             exchange.tried.insert(next)
-            if !connectFailed {
-                // Only the head (and the end) went out; send them again.
-                exchange.pending = [.head(exchange.head)] + (exchange.requestEnded ? [.end(nil)] : [])
-            }
             return connect(exchange)
         }
         self.exchange = nil
@@ -215,37 +267,92 @@ final class ProxyServerHandler: ChannelDuplexHandler {
             route: exchange.route, release: exchange.release.release, status: 502,
             microseconds: exchange.elapsedMicroseconds)
         if exchange.responseStarted {
-            queued = []
+            unwritten = nil
+            closing = true
+            reader.reset()
             context?.close(promise: nil)  // part of the answer is out: only a close tells the client
         } else {
-            discardingBody = !exchange.requestEnded
-            answer(.badGateway, "the upstream of \(exchange.route) release \(exchange.release.release) did not answer")
+            requestMethodIsHEAD = exchange.method == .head
+            answer(502, "Bad Gateway", "the upstream of \(exchange.route) release \(exchange.release.release) did not answer")
+            serveWaiting()
         }
     }
 
     // MARK: - From the upstream
 
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
+    func upstreamReceived(_ part: UpstreamPart) {
         guard let exchange, let context else { return }
         switch part {
+        case .interim(let head):
+            // HTTP/1.0 clients know no interim answers (RFC 9110 §15.2).
+            if exchange.clientMinorVersion >= 1 {
+                context.write(wrapOutboundOut(head.bytes), promise: nil)
+                clientNeedsFlush = true
+            }
         case .head(let head):
             exchange.responseStarted = true
-            exchange.status = Int(head.status.code)
-            exchange.upstreamKeepAlive = head.isKeepAlive
-            var headers = ForwardedHeaders.endToEnd(head.headers)
-            headers.replaceOrAdd(name: RoutePicker.overrideHeader, value: String(exchange.release.release))
-            if let cookie = exchange.setCookie { headers.add(name: "Set-Cookie", value: cookie) }
-            if closeAfterResponse { headers.replaceOrAdd(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: head.status, headers: headers))), promise: nil)
-        case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            exchange.status = head.status
+            if head.framing == .untilClose && !closeAfterResponse {
+                // The body ends with the upstream's close, not with the client's connection: chunked for an
+                // HTTP/1.1 client, and an HTTP/1.0 one learns the end from the close.
+                if exchange.clientMinorVersion >= 1 {
+                    exchange.chunkingForClient = true
+                } else {
+                    closeAfterResponse = true
+                }
+            }
+            unwritten = ForwardedHeaders.clientResponse(
+                head, release: exchange.release.release, setCookie: exchange.setCookie, close: closeAfterResponse,
+                chunk: exchange.chunkingForClient, allocator: context.channel.allocator)
+        case .body(let bytes):
+            clientNeedsFlush = true
+            if exchange.chunkingForClient {
+                writeUnwritten()
+                var size = context.channel.allocator.buffer(capacity: 18)
+                size.writeString(String(bytes.readableBytes, radix: 16))
+                size.writeStaticString("\r\n")
+                context.write(wrapOutboundOut(size), promise: nil)
+                context.write(wrapOutboundOut(bytes), promise: nil)
+                context.write(wrapOutboundOut(ByteBuffer(staticString: "\r\n")), promise: nil)
+            } else if let waiting = unwritten?.readableBytes, waiting + bytes.readableBytes <= Self.coalescedBodyBytes,
+                var head = unwritten.take()
+            {
+                head.writeImmutableBuffer(bytes)
+                unwritten = head  // written with the end, or at the end of this read
+            } else {
+                writeUnwritten()
+                context.write(wrapOutboundOut(bytes), promise: nil)
+            }
+        case .end:
+            if exchange.chunkingForClient {
+                writeUnwritten()
+                context.write(wrapOutboundOut(ByteBuffer(staticString: "0\r\n\r\n")), promise: nil)
+            }
+            clientNeedsFlush = false
+            // The usual small answer: head and body in one buffer, one write and flush.
+            if let bytes = unwritten.take() {
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            } else {
+                context.flush()
+            }
             finish(exchange)
         }
     }
 
-    func upstreamReadComplete() { context?.flush() }
+    private func writeUnwritten() {
+        if let head = unwritten.take() {
+            context?.write(wrapOutboundOut(head), promise: nil)
+            clientNeedsFlush = true
+        }
+    }
+
+    func upstreamReadComplete() {
+        writeUnwritten()
+        if clientNeedsFlush {
+            clientNeedsFlush = false
+            context?.flush()
+        }
+    }
 
     func upstreamBecameWritable() { resumeClientReads() }
 
@@ -256,87 +363,79 @@ final class ProxyServerHandler: ChannelDuplexHandler {
 
     private func finish(_ exchange: ProxyExchange) {
         self.exchange = nil
-        exchange.connection?.owner = nil
+        let connection = exchange.connection
+        connection?.owner = nil
         engine.traffic.finish(exchange.upstream)
         engine.stats.recordRequest(
             route: exchange.route, release: exchange.release.release, status: exchange.status,
             microseconds: exchange.elapsedMicroseconds)
-        if let channel = exchange.channel {
-            // A drained upstream (no longer in the table) gets its connection closed, not pooled.
-            if exchange.upstreamKeepAlive && exchange.requestEnded && engine.traffic.isServing(exchange.upstream) {
-                engine.pool.release(channel, upstream: exchange.upstream)
+        if let channel = exchange.channel, let connection {
+            // A drained upstream (no longer in the table) gets its connection closed, not kept.
+            if connection.isReusable && exchange.requestEnded
+                && engine.traffic.isServing(exchange.upstream, since: exchange.tableGeneration)
+            {
+                if closeAfterResponse {
+                    engine.pool.release(channel, upstream: exchange.upstream)
+                } else {
+                    releaseParked()
+                    parked = (exchange.upstream, channel, connection)
+                }
             } else {
                 channel.close(promise: nil)
             }
         }
         if closeAfterResponse || !exchange.requestEnded {
-            queued = []
+            closing = true
+            reader.reset()
             context?.close(promise: nil)
         } else {
-            servePipelined()
-            resumeClientReads()
+            serveWaiting()
         }
     }
 
-    /// Starts the pipelined requests that waited, in order, until one of them is in progress.
-    private func servePipelined() {
-        guard let context, !queued.isEmpty else { return }
-        while let part = queued.first, exchange == nil || !part.isHead {
-            queued.removeFirst()
-            handle(part, context: context)
+    /// Gives the parked upstream connection back to the pool (closed if its upstream left the table).
+    private func releaseParked() {
+        guard let parked = parked.take(), parked.connection.isOpen else { return }
+        if engine.traffic.isServing(parked.upstream) {
+            engine.pool.release(parked.channel, upstream: parked.upstream)
+        } else {
+            parked.channel.close(promise: nil)
         }
-        if upstreamNeedsFlush {
-            upstreamNeedsFlush = false
-            exchange?.connection?.flush()
-        }
+    }
+
+    /// Starts the pipelined requests that waited, in order, and reads again.
+    private func serveWaiting() {
+        handleInbound()
+        flushUpstream()
+        resumeClientReads()
     }
 
     private func resumeClientReads() {
-        guard readPending, queued.isEmpty, let context else { return }
+        guard readPending, !pipelinedRequestsWait, let context else { return }
         readPending = false
         context.read()
     }
 
     // MARK: - Answers of the proxy itself
 
-    /// Answers with a JSON error body `{"error": {"status", "message"}}`.
-    private func answer(_ status: HTTPResponseStatus, _ message: String) {
+    /// Answers with a JSON error body (``ProxyErrorAnswer``; no body for HEAD).
+    private func answer(_ status: Int, _ reason: String, _ message: String) {
         guard let context else { return }
-        let body = ErrorBody(error: .init(status: Int(status.code), message: message))
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        headers.add(name: "Content-Length", value: String(data.count))
-        if closeAfterResponse { headers.add(name: "Connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: data)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let bytes = ProxyErrorAnswer.bytes(
+            status: status, reason: reason, message: message, close: closeAfterResponse, withBody: !requestMethodIsHEAD,
+            allocator: context.channel.allocator)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         if closeAfterResponse {
-            queued = []
+            closing = true
+            reader.reset()
             context.close(promise: nil)
-        }
-        // A request still sending its body is read (and dropped) to its end.
-        if queued.isEmpty && (discardingBody || readPending) {
+        } else if readPending && !pipelinedRequestsWait {
+            // A request still sending its body is read (and dropped) to its end.
             readPending = false
             context.read()
         }
-    }
-
-    private struct ErrorBody: Encodable {
-        struct Inner: Encodable {
-            var status: Int
-            var message: String
-        }
-        var error: Inner
     }
 }
 
 @available(*, unavailable)
 extension ProxyServerHandler: Sendable {}
-
-extension HTTPServerRequestPart {
-    fileprivate var isHead: Bool {
-        if case .head = self { return true }
-        return false
-    }
-}

@@ -18,6 +18,12 @@ public final class TrafficState: Sendable {
     /// How long an upstream that refused a connection is left out of rotation.
     let backOff: TimeAmount
     private let state = Mutex(State())
+    /// Counts the tables put in force: a request that finishes under the table it started with
+    /// knows its upstream is still serving without looking (``isServing(_:since:)``).
+    private let tables = Atomic<Int>(0)
+
+    /// The current count of tables put in force, for ``isServing(_:since:)``.
+    var tableGeneration: Int { tables.load(ordering: .acquiring) }
 
     init(backOff: TimeAmount = .seconds(2)) { self.backOff = backOff }
 
@@ -32,6 +38,7 @@ public final class TrafficState: Sendable {
             $0.table = table
             $0.served = served
         }
+        tables.add(1, ordering: .releasing)
     }
 
     /// The route served on `port` now.
@@ -40,6 +47,12 @@ public final class TrafficState: Sendable {
     /// Whether `upstream` is still an upstream of some release (else its connections are drained).
     func isServing(_ upstream: String) -> Bool {
         state.withLock { $0.table.routes.contains { $0.releases.contains { $0.upstreams.contains(upstream) } } }
+    }
+
+    /// Whether `upstream`, chosen while ``tableGeneration`` was `generation`, is still serving:
+    /// without a look at the table when no other table came since.
+    func isServing(_ upstream: String, since generation: Int) -> Bool {
+        tableGeneration == generation || isServing(upstream)
     }
 
     /// Picks an upstream of `release` and counts a request in flight on it; pair with ``finish(_:)``.

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -39,16 +38,17 @@ final class UpstreamPool: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // No outbound header validation: the request head was parsed by NIO's decoder on
-                    // the client side (no CR, LF or NUL gets through) plus headers of ours.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // No HTTP codec: UpstreamHandler reads the answers' heads from the bytes and
+                    // passes them on rewritten, their bodies as they came.
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }
             .connect(host: address.host, port: address.port)
             .map { channel in
                 // Registered once per connection: a pooled connection the upstream closes leaves the pool.
-                channel.closeFuture.whenComplete { [weak self] _ in self?.forget(channel, key: key) }
+                // The pool lives as long as the engine: held strongly, it is retained without the side
+                // table a weak reference would give it.
+                channel.closeFuture.whenComplete { _ in self.forget(channel, key: key) }
                 return (channel, reused: false)
             }
     }

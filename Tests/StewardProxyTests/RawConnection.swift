@@ -69,6 +69,23 @@ final class RawConnection: @unchecked Sendable {
         try await blocking { try self.readHeadBlocking() }
     }
 
+    /// Reads bytes as they come up to and including the first `marker`, as text.
+    func readRaw(until marker: String) async throws -> String {
+        try await blocking {
+            let separator = Array(marker.utf8)
+            while true {
+                if let end = self.buffered.indices.dropLast(separator.count - 1).first(where: {
+                    Array(self.buffered[$0..<$0 + separator.count]) == separator
+                }) {
+                    let text = String(decoding: self.buffered[..<(end + separator.count)], as: UTF8.self)
+                    self.buffered.removeFirst(end + separator.count)
+                    return text
+                }
+                try self.fill()
+            }
+        }
+    }
+
     /// Reads and drops `count` body bytes.
     func discard(_ count: Int) async throws {
         try await blocking { try self.discardBlocking(count) }
