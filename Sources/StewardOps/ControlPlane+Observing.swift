@@ -19,7 +19,8 @@ extension ControlPlane {
             let port = status.port
             if status.ready, last != .ready {
                 events.append(.instanceObserved(.init(instanceID: status.id, change: .ready, message: "passed readiness", pid: status.pid, port: port)))
-            } else if !status.ready, last == .ready {
+            } else if !status.ready, last == .ready, !status.awaitingFirstProbe {
+                // (An adopted instance not probed yet has not become unready: its agent does not know yet.)
                 events.append(.instanceObserved(.init(instanceID: status.id, change: .unready, message: status.message, pid: status.pid, port: port)))
             }
             if let known = lastRestarts[status.id], status.restarts > known {

@@ -12,12 +12,20 @@ extension ControlPlane {
     public var desiredTraffic: TrafficPlan.Plan {
         let ports: [String: Int]
         if let agentSnapshot {
-            ports = Dictionary(
-                agentSnapshot.instances.filter(\.ready).map { ($0.id, $0.port) }, uniquingKeysWith: { first, _ in first })
+            ports = Self.readyPorts(agentSnapshot.instances, recorded: state)
         } else {
             ports = TrafficPlan.readyPorts(in: state)
         }
         return TrafficPlan.plan(state, readyPorts: ports, environment: trafficEnvironment)
+    }
+
+    /// The port of each instance that serves: ready on the agent, or adopted by a restarted agent
+    /// that has not probed it yet and last recorded ready. A restarted agent knows nothing of
+    /// readiness until its first probes (milliseconds later); the instances did not stop serving,
+    /// and dropping them meanwhile would leave a stable port with no upstream.
+    static func readyPorts(_ instances: [InstanceStatus], recorded state: StackState) -> [String: Int] {
+        let serving = instances.filter { $0.ready || ($0.awaitingFirstProbe && state.instances[$0.id]?.change == .ready) }
+        return Dictionary(serving.map { ($0.id, $0.port) }, uniquingKeysWith: { first, _ in first })
     }
 
     func trafficPushed(_ plan: TrafficPlan.Plan) {

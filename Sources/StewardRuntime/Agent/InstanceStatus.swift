@@ -60,6 +60,10 @@ public struct InstanceStatus: Sendable, Codable, Equatable {
     }
 
     public var id: String { spec.id }
+
+    /// Adopted by a restarted agent and not probed since: its readiness is not known yet (it counts
+    /// as not ready on the agent until its first probe, which runs at once), not known to have changed.
+    public var awaitingFirstProbe: Bool { adopted && lastProbe == nil && spec.readiness != nil }
 }
 
 /// A consistent view of everything on one agent at one generation.
