@@ -108,6 +108,6 @@ public struct BackupStore: Sendable {
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             total += Int64(count)
         }
-        return (total, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (total, Hex.string(hasher.finalize()))
     }
 }

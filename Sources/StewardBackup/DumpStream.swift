@@ -1,6 +1,7 @@
 import CStewardSpawn
 import Crypto
 import Foundation
+import StewardCore
 import StewardRuntime
 #if canImport(Glibc)
 import Glibc
@@ -124,7 +125,7 @@ enum DumpStream {
             progress(total)
         }
         try FileDescriptorIO.fsync(output, path: path)
-        return Written(size: total, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return Written(size: total, sha256: Hex.string(hasher.finalize()))
     }
 
     /// NUL-terminated C strings for the duration of `body`.

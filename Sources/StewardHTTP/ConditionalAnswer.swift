@@ -29,14 +29,14 @@ public enum ConditionalAnswer {
         to request: Request,
         generation: @Sendable () -> UInt64,
         waitForChange: @Sendable (UInt64, Duration) async -> Void,
-        render: () throws -> any Encodable
+        render: () async throws -> any Encodable
     ) async throws -> Response {
         let waitMs = try request.integerParameter("waitMs", in: 0...maximumWait) ?? 0
         let known = request.headers[.ifNoneMatch].map(Self.tags) ?? []
         let deadline = ContinuousClock.now + .milliseconds(waitMs)
         while true {
             let seen = generation()
-            let data = try JSONEncoder.steward.encode(render())
+            let data = try JSONEncoder.steward.encode(await render())
             let tag = entityTag(of: data)
             // `*` is not honoured: "any representation" never changes, so a long poll on it could only time out.
             guard known.contains(tag) else {
@@ -55,10 +55,7 @@ public enum ConditionalAnswer {
     /// A strong entity tag for a body: a quoted hex prefix of its SHA-256.
     public static func entityTag(of data: Data) -> String {
         let digest = SHA256.hash(data: data)
-        return "\"" + digest.prefix(12).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined() + "\""
+        return "\"" + Hex.string(digest.prefix(12)) + "\""
     }
 
     /// The tags of an `If-None-Match` value (`"a", "b"`); a weak tag (`W/"a"`) counts as `"a"`.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StewardCore
 
 /// Hashing, minting and comparing of API tokens.
 ///
@@ -7,24 +8,13 @@ import Foundation
 /// single expected hash (the agent's) is compared in constant time.
 public enum TokenHash {
     /// Hex SHA-256 of a token (lowercase).
-    ///
-    /// Every authenticated request computes it, so it is spelled out by hand: `String(format:)`
-    /// per byte cost tens of microseconds a request.
     public static func of(_ token: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(token.utf8)) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// A new random token: `stw_` and 64 hex digits (256 bits).
     public static func mint() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "stw_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        "stw_" + Hex.random(bytes: 32)
     }
 
     /// Compares two strings in time that depends only on their lengths, not on where they differ.

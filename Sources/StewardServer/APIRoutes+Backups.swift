@@ -3,6 +3,7 @@ import Hummingbird
 import StewardCore
 import StewardHTTP
 import StewardOps
+import StewardRuntime
 
 extension APIRoutes {
     /// Backups of PostgreSQL dependencies: list and show, create, verify, restore (202: the work runs
@@ -36,9 +37,17 @@ extension APIRoutes {
                 BackupPruneAnswer(
                     environment: body.environment, dryRun: dryRun, deleted: items.filter(\.deleted).count, items: items))
         }
-        api.get("/backups/:id") { _, context in
+        api.get("/backups/:id") { request, context in
             let id = try context.parameters.require("id")
-            return try JSONAnswer.response(try await mapErrors { try await controlPlane.backup(id: id) })
+            // `If-None-Match` with `waitMs`: a long poll that answers when the backup's operation
+            // changes state (its byte count moves without waking it: that shows when the wait ends).
+            let changes = controlPlane.changes
+            return try await ConditionalAnswer.response(
+                to: request, generation: { changes.generation },
+                waitForChange: { await changes.wait(after: $0, timeout: $1) }
+            ) {
+                try await mapErrors { try await controlPlane.backup(id: id) }
+            }
         }
         api.post("/backups/:id/verify") { _, context in
             let id = try context.parameters.require("id")

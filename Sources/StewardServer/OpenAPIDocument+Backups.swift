@@ -77,8 +77,14 @@ extension OpenAPIDocument {
                 responses: [200: "every backup with its decision and reasons", 404: "no such environment"],
                 answer: ["type": "object", "required": ["environment", "dryRun", "deleted", "items"]]),
             Operation(
-                method: "get", path: "/api/v1/backups/{id}", summary: "One backup: manifest, last verification, operation",
-                parameters: [backupID], responses: [200: "backup", 404: "no such backup"], answer: backup),
+                method: "get", path: "/api/v1/backups/{id}",
+                summary: "One backup: manifest, last verification, operation; with If-None-Match (its last ETag) and "
+                    + "waitMs, a long poll that answers when its operation changes state",
+                parameters: [backupID] + longPoll,
+                responses: [
+                    200: "backup (with its ETag)", 304: "unchanged since the ETag in If-None-Match", 404: "no such backup",
+                ],
+                answer: backup),
             Operation(
                 method: "post", path: "/api/v1/backups/{id}/verify",
                 summary: "Restore a backup into a scratch database and check it", parameters: [backupID],

@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardHTTP
 
 /// The OpenAPI 3.1 description of the control plane's API, served at `/api/v1/openapi.json`.
 ///
@@ -32,6 +33,14 @@ enum OpenAPIDocument {
 
     static func header(_ name: String, _ schema: [String: Any]) -> [String: Any] {
         ["name": name, "in": "header", "required": false, "schema": schema]
+    }
+
+    /// The parameters of a long poll (``ConditionalAnswer``): `waitMs` and `If-None-Match`.
+    static var longPoll: [[String: Any]] {
+        [
+            query("waitMs", ["type": "integer", "minimum": 0, "maximum": ConditionalAnswer.maximumWait]),
+            header("If-None-Match", ["type": "string", "maxLength": 256]),
+        ]
     }
 
     static var text: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 256] }
@@ -94,10 +103,7 @@ enum OpenAPIDocument {
         Operation(
             method: "get", path: "/api/v1/deployments/{id}",
             summary: "One deployment; with If-None-Match (its last ETag) and waitMs, a long poll that answers when it changes",
-            parameters: [
-                path("id", id), query("waitMs", ["type": "integer", "minimum": 0, "maximum": 60_000]),
-                header("If-None-Match", ["type": "string", "maxLength": 256]),
-            ],
+            parameters: [path("id", id)] + longPoll,
             responses: [200: "deployment (with its ETag)", 304: "unchanged since the ETag in If-None-Match", 404: "no such deployment"],
             answer: ref("Deployment")),
         Operation(

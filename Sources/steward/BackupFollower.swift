@@ -11,13 +11,20 @@ struct BackupFollower {
     var client: APIClient
     var output: OutputFormat
 
-    /// Polls until the operation is no longer running.
+    /// Follows the operation until it is no longer running.
+    ///
+    /// A long poll: the control plane answers the moment the operation changes state, or after a
+    /// second with the bytes written meanwhile (for the progress line), not on a polling tick.
     /// - Returns: the backup as it stands at the end.
     /// - Throws: ``CLIError/failed(_:)`` (exit 1) when the operation failed or `timeout` passed.
     func follow(_ id: String, timeout: Int) async throws -> (view: BackupView, data: Data) {
         var progress = LiveProgress()
+        var data = Data()
+        var etag: String?
         while true {
-            let data = try await client.send("GET", "/api/v1/backups/\(id)")
+            if let changed = try await client.changed("/api/v1/backups/\(id)", since: etag, waitMs: etag == nil ? 0 : 1000) {
+                (data, etag) = changed
+            }
             let view = try JSONDecoder.steward.decode(BackupView.self, from: data)
             guard let operation = view.operation, operation.state == .running else {
                 progress.end()
@@ -27,43 +34,22 @@ struct BackupFollower {
                 }
                 return (view, data)
             }
-            let now = Date()
-            progress.sample(bytes: operation.bytes, at: now)
-            progress.show(
-                "\(operation.kind.rawValue) \(id): \(Self.size(operation.bytes)) written, \(Self.size(Int64(progress.rate)))/s, "
-                    + "\(Int(progress.elapsed(at: now)))s",
-                at: now)
-            guard progress.elapsed(at: now) < Double(timeout) else {
-                throw CLIError.failed("backup \(id) still running after \(timeout)s (it goes on; see `steward backup show \(id)`)")
+            try progress.update(
+                bytes: operation.bytes, timeout: timeout,
+                timedOut: "backup \(id) still running after \(timeout)s (it goes on; see `steward backup show \(id)`)"
+            ) { rate, seconds in
+                "\(operation.kind.rawValue) \(id): \(LiveProgress.size(operation.bytes)) written, "
+                    + "\(LiveProgress.size(Int64(rate)))/s, \(seconds)s"
             }
-            try await Task.sleep(for: Self.pollInterval(after: progress.elapsed(at: now)))
+            if etag == nil { try await progress.pause() }  // a control plane that sends no ETag: poll
         }
-    }
-
-    /// How long to wait before asking again: a hundredth of the time followed so far, between 20 ms
-    /// and 300 ms. A backup of a gigabyte takes seconds, and a fixed 300 ms would add up to 10 % to
-    /// what the user waits; from 30 s on it is asked every 300 ms, as before.
-    static func pollInterval(after elapsed: TimeInterval) -> Duration {
-        .milliseconds(Int64(min(300, max(20, elapsed * 1000 / 100))))
-    }
-
-    /// Bytes in a readable unit (KiB, MiB, GiB).
-    static func size(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
     }
 
     /// One line about a backup for `list` and the end of `create`.
     static func describe(_ view: BackupView) -> String {
         var parts = ["\(view.id)  \(view.environment)/\(view.dependency)"]
         if let manifest = view.manifest {
-            parts.append("\(size(manifest.sizeBytes))  \(manifest.tables.count) tables")
+            parts.append("\(LiveProgress.size(manifest.sizeBytes))  \(manifest.tables.count) tables")
         }
         if let verification = view.verification {
             parts.append(verification.passed ? "verified" : "verification FAILED")

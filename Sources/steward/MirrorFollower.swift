@@ -29,16 +29,15 @@ struct MirrorFollower {
                 }
                 return (view, data)
             }
-            let now = Date()
-            progress.sample(bytes: operation.bytes, at: now)
-            progress.show(
-                "\(operation.kind.rawValue) \(mirror): \(operation.objects) objects, \(BackupFollower.size(operation.bytes)) copied, "
-                    + "\(BackupFollower.size(Int64(progress.rate)))/s, \(Int(progress.elapsed(at: now)))s",
-                at: now)
-            guard progress.elapsed(at: now) < Double(timeout) else {
-                throw CLIError.failed("mirror \(mirror) still running after \(timeout)s (it goes on; see `steward mirror list`)")
+            try progress.update(
+                bytes: operation.bytes, timeout: timeout,
+                timedOut: "mirror \(mirror) still running after \(timeout)s (it goes on; see `steward mirror list`)"
+            ) { rate, seconds in
+                "\(operation.kind.rawValue) \(mirror): \(operation.objects) objects, "
+                    + "\(LiveProgress.size(operation.bytes)) copied, \(LiveProgress.size(Int64(rate)))/s, "
+                    + "\(seconds)s"
             }
-            try await Task.sleep(for: .milliseconds(300))
+            try await progress.pause()
         }
     }
 }

@@ -46,3 +46,29 @@ extension ControlPlane {
         backupOperations = operations
     }
 }
+
+/// Which changes of the backup operations wake long polls (``ControlPlane/changes``).
+@Suite struct BackupOperationChangeTests {
+    static let running = BackupOperation(
+        kind: .create, backup: "b1", environment: "production", dependency: "db", startedBy: "root", startedAt: Date())
+
+    /// Only byte counts moved: live progress, not a change of state.
+    @Test func bytesAloneAreProgress() {
+        var moved = Self.running
+        moved.bytes = 4096
+        #expect(BackupOperation.onlyBytesMoved(from: ["b1": Self.running], to: ["b1": moved]))
+        #expect(BackupOperation.onlyBytesMoved(from: [:], to: [:]))
+    }
+
+    /// A new operation, one gone, or any other field changed is a change of state.
+    @Test func anythingElseIsAChange() {
+        var finished = Self.running
+        finished.state = .succeeded
+        var other = Self.running
+        other.backup = "b2"
+        #expect(!BackupOperation.onlyBytesMoved(from: ["b1": Self.running], to: ["b1": finished]))
+        #expect(!BackupOperation.onlyBytesMoved(from: [:], to: ["b1": Self.running]))
+        #expect(!BackupOperation.onlyBytesMoved(from: ["b1": Self.running], to: [:]))
+        #expect(!BackupOperation.onlyBytesMoved(from: ["b1": Self.running], to: ["b2": other]))
+    }
+}

@@ -36,12 +36,14 @@ struct APIRoutesTests {
         let token: String
         let log: EventLog
 
-        init() async throws {
+        /// - Parameter backupDirectory: where the control plane keeps backups; nil keeps none.
+        init(backupDirectory: String? = nil) async throws {
             log = try EventLog.inMemory()
             token = TokenHash.mint()
             try log.insertToken(name: "alice", role: "admin", tokenHash: TokenHash.of(token))
             controlPlane = try ControlPlane(
-                log: log, agent: AgentClient(baseURL: "http://127.0.0.1:9", token: "unused"), baseDirectory: "/tmp")
+                log: log, agent: AgentClient(baseURL: "http://127.0.0.1:9", token: "unused"), baseDirectory: "/tmp",
+                backupDirectory: backupDirectory)
             guard case .success(let stack) = StackFile.parse(Self.stackText, file: "steward.yaml") else {
                 Issue.record("fixture stack does not parse")
                 throw CancellationError()

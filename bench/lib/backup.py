@@ -14,7 +14,7 @@ from stewardbench import (PG_BIN, Cluster, Interrupted, Postgres, critical, figu
 BIN = sys.argv[1]
 STEWARD = os.path.join(BIN, "steward")
 SCALE = int(os.environ.get("BENCH_PGBENCH_SCALE", "64"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "6"))
 JOBS = 2  # the issue's reference: pg_restore -j2
 STEP_TIMEOUT = 900
 
@@ -74,6 +74,43 @@ backups:
 """
 
 
+def dump_with_counts(pg, conn, env, tables, path, timed):
+    """Seconds for what a backup with exact row counts needs, with the raw tools: a psql session exports a
+    repeatable-read snapshot, `pg_dump -Fc --snapshot` dumps it while the same session counts every table
+    in it (serially, without JIT or parallel workers, as Steward does). Timed to the later of the two."""
+    started = time.monotonic()
+    session = subprocess.Popen([f"{PG_BIN}/psql", "-X", "-tAq", "-v", "ON_ERROR_STOP=1"] + conn + ["-d", "bench"],
+                               env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        session.stdin.write("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSELECT pg_export_snapshot();\n")
+        session.stdin.flush()
+        snapshot = session.stdout.readline().strip()
+        if not snapshot:
+            raise RuntimeError("psql exported no snapshot")
+        dump = subprocess.Popen([f"{PG_BIN}/pg_dump", "--format=custom", "--file", path, "--snapshot", snapshot,
+                                 "--dbname", "bench"] + conn, env=env, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        timed.current = dump
+        session.stdin.write("SET LOCAL max_parallel_workers_per_gather = 0;\nSET LOCAL jit = off;\n")
+        for schema, name in tables:
+            session.stdin.write(f'SELECT count(*) FROM "{schema}"."{name}";\n')
+        session.stdin.flush()
+        counts = [session.stdout.readline().strip() for _ in tables]
+        if not all(count.isdigit() for count in counts):
+            raise RuntimeError(f"psql counted {counts}")
+        if dump.wait(timeout=STEP_TIMEOUT) != 0:
+            raise RuntimeError(f"pg_dump --snapshot exited with {dump.returncode}")
+        timed.current = None
+        seconds = time.monotonic() - started
+        session.stdin.write("COMMIT;\n")
+        session.stdin.close()
+        session.wait(timeout=60)
+        return seconds
+    finally:
+        stop_group(session)
+
+
 def job_seconds(view):
     """The control plane's own time for the operation (startedAt → finishedAt), when it says."""
     from datetime import datetime
@@ -97,7 +134,8 @@ def main():
     ok = False
     env = pg.client_env()
     conn = pg.client_args()
-    samples = {k: [] for k in ("raw_dump", "steward_backup", "raw_restore", "steward_restore", "steward_verify")}
+    samples = {k: [] for k in ("raw_dump", "raw_dump_counted", "steward_backup", "raw_restore", "steward_restore",
+                               "steward_verify")}
     try:
         loads = [load_average()]
         say(f"scratch in {workdir}; binaries in {BIN}; load average {' '.join(loads[0])}")
@@ -124,10 +162,13 @@ def main():
         def checkpoint():
             pg.psql("CHECKPOINT")
 
+        tables = [line.split("|") for line in pg.psql(
+            "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
+            "ORDER BY 1, 2", "bench").splitlines()]
+
         for n in range(ROUNDS):
-            steward_first = n % 2 == 1
             raw_file = os.path.join(workdir, f"raw-{n}.dump")
-            say(f"round {n + 1}/{ROUNDS}: backup ({'Steward' if steward_first else 'raw'} first)")
             backup = {}
 
             def raw_dump():
@@ -136,6 +177,13 @@ def main():
                                                   "--dbname", "bench"] + conn, env=env)
                 samples["raw_dump"].append(s)
                 say(f"  raw pg_dump -Fc -f: {s:.2f} s, {size / 1e6 / s:.1f} MB/s, file {os.path.getsize(raw_file) / 1e6:.1f} MB")
+
+            def raw_dump_counted():
+                checkpoint()
+                s = dump_with_counts(pg, conn, env, tables, os.path.join(workdir, f"counted-{n}.dump"), timed)
+                samples["raw_dump_counted"].append(s)
+                say(f"  raw pg_dump -Fc --snapshot + count(*) of every table in that snapshot (psql): {s:.2f} s, "
+                    f"{size / 1e6 / s:.1f} MB/s")
 
             def steward_backup():
                 checkpoint()
@@ -147,9 +195,16 @@ def main():
                     f"{manifest['sizeBytes'] / 1e6:.1f} MB; the control plane's job {fmt(job_seconds(view))} s, "
                     f"the engine's (counts + pg_dump + fsync + manifest) {manifest['durationSeconds']:.2f} s")
 
-            for step in ((steward_backup, raw_dump) if steward_first else (raw_dump, steward_backup)):
+            # Each side goes first, second and third equally often (the order matters on a busy machine).
+            steps = [raw_dump, raw_dump_counted, steward_backup]
+            steps = steps[n % 3:] + steps[:n % 3]
+            say(f"round {n + 1}/{ROUNDS}: backup ({', '.join(step.__name__ for step in steps)})")
+            for step in steps:
                 step()
-            say(f"  this round: {samples['raw_dump'][-1] / samples['steward_backup'][-1]:.3f} x pg_dump's throughput")
+            say(f"  this round: {samples['raw_dump'][-1] / samples['steward_backup'][-1]:.3f} x pg_dump's throughput, "
+                f"{samples['raw_dump_counted'][-1] / samples['steward_backup'][-1]:.3f} x pg_dump + counts'")
+            os.unlink(os.path.join(workdir, f"counted-{n}.dump"))
+            steward_first = n % 2 == 1
 
             ident = backup["id"]
             raw_db, steward_db = f"raw_restore_{n}", f"steward_restore_{n}"
@@ -196,13 +251,17 @@ def main():
         m = {k: statistics.median(v) for k, v in samples.items()}
         mb = size / 1e6
         backup_ratio = m["raw_dump"] / m["steward_backup"]
+        counted_ratio = m["raw_dump_counted"] / m["steward_backup"]
         restore_ratio = m["steward_restore"] / m["raw_restore"]
         figure("backup_throughput_ratio_vs_pg_dump", f"{backup_ratio:.3f}", "x")
         figure("restore_verify_ratio_vs_pg_restore", f"{restore_ratio:.3f}", "x")
+        figure("backup_throughput_ratio_vs_pg_dump_with_counts", f"{counted_ratio:.3f}", "x")
+        figure("pg_dump_with_counts_ratio_vs_pg_dump", f"{m['raw_dump'] / m['raw_dump_counted']:.3f}", "x")
         figure("database_mb", f"{mb:.0f}", "MB")
         figure("raw_dump_mb_per_s", f"{mb / m['raw_dump']:.1f}", "MB/s")
         figure("steward_backup_mb_per_s", f"{mb / m['steward_backup']:.1f}", "MB/s")
         figure("raw_dump_seconds", f"{m['raw_dump']:.2f}", "s")
+        figure("raw_dump_with_counts_seconds", f"{m['raw_dump_counted']:.2f}", "s")
         figure("steward_backup_seconds", f"{m['steward_backup']:.2f}", "s")
         figure("raw_restore_seconds", f"{m['raw_restore']:.2f}", "s")
         figure("steward_restore_seconds", f"{m['steward_restore']:.2f}", "s")

@@ -40,7 +40,7 @@ public struct MigrationDirectory: Sendable {
                 throw MigrationError(.invalid, "\(file) is not UTF-8 text")
             }
             texts[name] = text
-            listing.append(ListedMigrationFile(name: name, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
+            listing.append(ListedMigrationFile(name: name, sha256: Hex.string(SHA256.hash(data: data))))
         }
         do {
             return MigrationDirectory(path: path, catalog: try MigrationCatalog(listing: listing), texts: texts)

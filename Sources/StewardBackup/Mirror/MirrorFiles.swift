@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StewardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,6 +65,6 @@ enum MirrorFiles {
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             total += Int64(count)
         }
-        return (total, SigV4Signer.hex(hasher.finalize()))
+        return (total, Hex.string(hasher.finalize()))
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
+import StewardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,7 @@ extension S3Client {
                     .PUT, "UploadPart", bucket: bucket, key: key,
                     query: [("partNumber", "\(number)"), ("uploadId", uploadID)],
                     headers: [("content-length", "\(length)")], body: .bytes(ByteBuffer(bytes: bytes)),
-                    payloadHash: SigV4Signer.hex(SHA256.hash(data: bytes)))
+                    payloadHash: Hex.string(SHA256.hash(data: bytes)))
                 guard let etag = headers.first(name: "etag") else {
                     throw S3Error(
                         operation: "UploadPart", resource: "\(bucket)/\(key)", status: 200, code: "MissingETag",
@@ -50,7 +51,7 @@ extension S3Client {
             let completed = try await send(
                 .POST, "CompleteMultipartUpload", bucket: bucket, key: key, query: [("uploadId", uploadID)],
                 headers: [("content-length", "\(body.count)"), ("content-type", "application/xml")],
-                body: .bytes(ByteBuffer(bytes: body)), payloadHash: SigV4Signer.hex(SHA256.hash(data: body)))
+                body: .bytes(ByteBuffer(bytes: body)), payloadHash: Hex.string(SHA256.hash(data: body)))
             // S3 may answer 200 and still report an error in the body.
             let completedXML = String(buffer: try await completed.body.collect(upTo: 1024 * 1024))
             if let code = S3XML.value("Code", in: completedXML) {

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
+import StewardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,7 +58,7 @@ public struct S3Client: Sendable {
         let headers = try await call(
             .PUT, "PutObject", bucket: bucket, key: key,
             headers: [("content-length", "\(data.count)"), ("content-type", contentType)],
-            body: .bytes(ByteBuffer(bytes: data)), payloadHash: SigV4Signer.hex(SHA256.hash(data: data)))
+            body: .bytes(ByteBuffer(bytes: data)), payloadHash: Hex.string(SHA256.hash(data: data)))
         return S3Object.unquoted(headers.first(name: "etag") ?? "")
     }
 
@@ -89,7 +90,7 @@ public struct S3Client: Sendable {
             }
             try FileDescriptorIO.fsync(fd, path: path)
             close(fd)
-            return (total, SigV4Signer.hex(hasher.finalize()))
+            return (total, Hex.string(hasher.finalize()))
         } catch {
             close(fd)
             unlink(path)
@@ -169,7 +170,7 @@ public struct S3Client: Sendable {
             _ = try await call(
                 .PUT, "CreateBucket", bucket: bucket, headers: [("content-length", "\(body.count)")],
                 body: body.isEmpty ? nil : .bytes(ByteBuffer(bytes: body)),
-                payloadHash: SigV4Signer.hex(SHA256.hash(data: body)))
+                payloadHash: Hex.string(SHA256.hash(data: body)))
         } catch let error as S3Error where error.code == "BucketAlreadyOwnedByYou" {
             return
         }

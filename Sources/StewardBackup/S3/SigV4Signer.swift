@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StewardCore
 
 /// AWS Signature Version 4 (`AWS4-HMAC-SHA256`) for one request, as S3 wants it: the path is
 /// encoded once (never twice) and never normalized, the query is sorted by encoded name.
@@ -74,14 +75,14 @@ public struct SigV4Signer: Sendable {
             method, canonicalURI, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash,
         ].joined(separator: "\n")
         let scope = "\(day)/\(region)/\(service)/aws4_request"
-        let requestHash: String = Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))
+        let requestHash: String = Hex.string(SHA256.hash(data: Data(canonicalRequest.utf8)))
         let stringToSign: String = ["AWS4-HMAC-SHA256", stamp, scope, requestHash].joined(separator: "\n")
 
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey)".utf8))
         for part in [day, region, service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+        let signature = Hex.string(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         return Signed(
@@ -115,14 +116,6 @@ public struct SigV4Signer: Sendable {
         }
         return out
     }
-
-    /// Lowercase hex of a digest or MAC.
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String { hex(Array(digest)) }
-    static func hex(_ mac: HMAC<SHA256>.MAC) -> String { hex(Array(mac)) }
 
     private static func trimmed(_ value: String) -> String {
         value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")

@@ -59,7 +59,7 @@ public struct ScratchCluster: Sendable {
         do {
             let owner = try user.map(owner(named:))
             if let owner { _ = chown(directory, owner.uid, owner.gid) }
-            let password = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let password = Hex.random(bytes: 24)
             let passwordFile = "\(directory)/pwfile"
             try writePrivate(passwordFile, password + "\n", owner: owner)
             let initdb = await run(

@@ -40,6 +40,16 @@ public struct BackupOperation: Sendable, Codable, Equatable {
         self.startedAt = startedAt
         self.bytes = 0
     }
+
+    /// Whether `new` differs from `old` in byte counts only (live progress, not a change of state).
+    static func onlyBytesMoved(from old: [String: BackupOperation], to new: [String: BackupOperation]) -> Bool {
+        guard old.count == new.count else { return false }
+        return new.allSatisfy { id, operation in
+            guard var before = old[id] else { return false }
+            before.bytes = operation.bytes
+            return before == operation
+        }
+    }
 }
 
 /// One backup as the API lists and shows it: its manifest, its last verification, and the

@@ -1,5 +1,6 @@
 import NIOCore
 import PostgresNIO
+import StewardCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,7 +14,7 @@ extension PostgresCellText {
         switch type {
         case .macaddr, .macaddr8:
             guard bytes.readableBytes == (type == .macaddr ? 6 : 8) else { return nil }
-            return bytes.readableBytesView.map { hex([$0]) }.joined(separator: ":")
+            return bytes.readableBytesView.map { Hex.string([$0]) }.joined(separator: ":")
         case .inet, .cidr:
             // Family (2: IPv4, 3: IPv6), prefix bits, is-cidr flag, address length, address.
             guard let family = bytes.readInteger(as: UInt8.self), let bits = bytes.readInteger(as: UInt8.self),

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PostgresNIO
+import StewardCore
 
 /// A PostgreSQL value as text, the way `psql` shows it, whatever its type.
 ///
@@ -50,10 +51,10 @@ enum PostgresCellText {
             guard bytes.readInteger(as: UInt8.self) == 1 else { return nil }
             return String(decoding: bytes.readableBytesView, as: UTF8.self)
         case .bytea:
-            return "\\x" + hex(bytes.readableBytesView)
+            return "\\x" + Hex.string(bytes.readableBytesView)
         case .uuid:
             guard bytes.readableBytes == 16 else { return nil }
-            let digits = hex(bytes.readableBytesView)
+            let digits = Hex.string(bytes.readableBytesView)
             let cuts = [8, 12, 16, 20]
             var text = ""
             for (index, character) in digits.enumerated() {
@@ -86,17 +87,6 @@ enum PostgresCellText {
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
-    /// Lowercase hex digits of `bytes`.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return text
-    }
-
     /// An unknown type: its bytes as text when they are printable UTF-8 (enum labels, domains of
     /// text), else as hex.
     private static func fallback(_ bytes: ByteBuffer) -> String {
@@ -106,6 +96,6 @@ enum PostgresCellText {
         {
             return text
         }
-        return "\\x" + hex(view)
+        return "\\x" + Hex.string(view)
     }
 }

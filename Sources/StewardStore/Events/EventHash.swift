@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StewardCore
 
 /// The hash-chain rule of the event log, kept apart so it can be checked without a database.
 ///
@@ -38,7 +39,7 @@ public enum EventHash {
         let text = [
             previousHash, String(seq), String(timeMillis), type, subject, actor, payload.base64EncodedString(),
         ].joined(separator: "\n")
-        return hex(SHA256.hash(data: Data(text.utf8)))
+        return Hex.string(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// Recomputes the hash a stored event should have, from its own fields and its own `previousHash`.
@@ -65,7 +66,7 @@ public enum EventHash {
     /// - Parameter text: The text to hash.
     /// - Returns: 64 lowercase hex digits.
     public static func sha256Hex(_ text: String) -> String {
-        hex(SHA256.hash(data: Data(text.utf8)))
+        Hex.string(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// The whole milliseconds since 1970 that the log stores for a date, rounded to the nearest one.
@@ -85,17 +86,5 @@ public enum EventHash {
     /// - Returns: The date.
     public static func date(milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StewardCore
 
 /// Seals and opens single secret values with AES-GCM under the vault key.
 ///
@@ -44,8 +45,8 @@ struct SecretSealer: Sendable {
         guard storedID == keyID else {
             throw VaultError(
                 .wrongKey,
-                "\(label) was sealed under vault key \(Self.hex(storedID)), but this control plane holds key "
-                    + "\(Self.hex(keyID)): start it with the key the vault was written with "
+                "\(label) was sealed under vault key \(Hex.string(storedID)), but this control plane holds key "
+                    + "\(Hex.string(keyID)): start it with the key the vault was written with "
                     + "(DATA/\(VaultKey.fileName) or \(VaultKey.environmentVariable))")
         }
         do {
@@ -57,6 +58,4 @@ struct SecretSealer: Sendable {
             throw VaultError(.corrupted, "\(label) does not decrypt: the stored value was altered or moved")
         }
     }
-
-    static func hex(_ data: Data) -> String { data.map { String(format: "%02x", $0) }.joined() }
 }

@@ -41,7 +41,7 @@ public final class SecretVault: Sendable {
     }
 
     /// The public id of the vault key (see ``VaultKey/id``).
-    public var keyID: String { SecretSealer.hex(sealer.keyID) }
+    public var keyID: String { Hex.string(sealer.keyID) }
 
     // MARK: Changing
 
@@ -161,7 +161,7 @@ public final class SecretVault: Sendable {
             throw VaultError(
                 .wrongKey,
                 "secret \(name)\(environment.isEmpty ? "" : " (\(environment))") version \(version) was sealed under "
-                    + "vault key \(SecretSealer.hex(stored)), but this control plane holds key \(keyID): start it with "
+                    + "vault key \(Hex.string(stored)), but this control plane holds key \(keyID): start it with "
                     + "the key the vault was written with (DATA/\(VaultKey.fileName) or \(VaultKey.environmentVariable))")
         }
     }

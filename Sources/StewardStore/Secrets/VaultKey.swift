@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-
+import StewardCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,7 +53,7 @@ public struct VaultKey: Sendable {
 
     /// A short public name of the key (16 hex digits): an HMAC of a fixed text, which says which
     /// key sealed a value without revealing anything about the key.
-    public var id: String { idBytes.map { String(format: "%02x", $0) }.joined() }
+    public var id: String { Hex.string(idBytes) }
 
     /// The first 8 bytes of HMAC-SHA256("steward vault key id") under the key.
     var idBytes: Data {

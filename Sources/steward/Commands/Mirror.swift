@@ -144,7 +144,7 @@ extension Steward {
             if operation.state != .running {
                 line += ": \(operation.copied ?? 0) copied, \(operation.skipped ?? 0) up to date"
                 if operation.kind == .sync { line += ", \(operation.deleted ?? 0) deleted, \(operation.kept ?? 0) kept" }
-                line += ", \(BackupFollower.size(operation.bytes))"
+                line += ", \(LiveProgress.size(operation.bytes))"
                 if let seconds = operation.durationSeconds { line += " in \(String(format: "%.1f", seconds))s" }
             } else {
                 line += ": \(operation.objects) objects so far"
