@@ -26,6 +26,12 @@ extension BackupStore: BackupStorage {
         try FileDescriptorIO.fsyncDirectory(directory)
     }
 
+    public func discardStaged(_ id: String) -> [String] {
+        let path = stagingPath(for: id, scratch: "")
+        guard unlink(path) == 0 else { return [] }
+        return [(path as NSString).lastPathComponent]
+    }
+
     public func fetchArtifact(_ id: String, scratch: String) async throws -> FetchedArtifact {
         let path = artifactPath(id)
         let (size, sha256) = try await BlockingThread.run { try checksum(id) }

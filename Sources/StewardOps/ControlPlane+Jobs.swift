@@ -16,6 +16,7 @@ extension ControlPlane {
             group.addTask { await self.analyzeRollouts() }
             group.addTask { await self.runSchedules() }
             group.addTask { await self.cleanUpInterruptedDrills() }
+            group.addTask { await self.cleanUpInterruptedBackups() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }

@@ -108,6 +108,10 @@ public struct S3BackupStore: BackupStorage {
 
     public func stagingPath(for id: String, scratch: String) -> String { "\(scratch)/\(id).dump" }
 
+    /// Nothing: the artifact is staged in a private local directory, and a multipart upload cut
+    /// short is the bucket's to expire (an `AbortIncompleteMultipartUpload` lifecycle rule).
+    public func discardStaged(_ id: String) -> [String] { [] }
+
     public func commitArtifact(_ id: String, staged path: String, sha256: String) async throws {
         let key = artifactKey(id)
         do {

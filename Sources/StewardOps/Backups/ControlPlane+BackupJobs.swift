@@ -181,7 +181,7 @@ extension ControlPlane {
             guard let environment = backupOperations[id]?.environment else { break }
             do {
                 instances += try stop(
-                    service: service, environment: environment, reason: "restore of backup \(id)", actor: actor)
+                    service: service, environment: environment, reason: InterruptedBackupWork.stopReason(for: id), actor: actor)
                 stopped.append(service)
             } catch {
                 logger.warning("restore of \(id): \(service) not stopped: \(error)")

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import StewardCore
+
+extension BackupEngine {
+    /// Puts right what a restore of `id` into `targetURL`'s database left when a restart cut it
+    /// short: finds which of the target, its copy and its `before` database exist, and carries out
+    /// ``RestoreLeftovers/plan(_:target:copy:previous:)`` on the server.
+    /// - Returns: the plan carried out (its verdict says whether the swap had happened).
+    /// - Throws: ``BackupError`` `.failed` when the server cannot be reached or a step fails; the
+    ///   steps are safe to run again.
+    public static func recoverInterruptedRestore(
+        _ id: String, into targetURL: String, maintenanceDatabase: String = "postgres", logger: Logger
+    ) async throws -> RestoreLeftovers.Plan {
+        let target = try PostgresTarget(url: targetURL)
+        let copy = Self.databaseName(target.database, "restore", id: id)
+        let previous = Self.databaseName(target.database, "before", id: id)
+        return try await BackupSQL.with(target.with(database: maintenanceDatabase), logger: logger) { sql in
+            let found = RestoreLeftovers.Found(
+                target: try await sql.databaseExists(target.database), copy: try await sql.databaseExists(copy),
+                previous: try await sql.databaseExists(previous))
+            let plan = RestoreLeftovers.plan(found, target: target.database, copy: copy, previous: previous)
+            for action in plan.actions {
+                switch action {
+                case .renamePreviousBack: try await sql.rename(previous, to: target.database)
+                case .reopenTarget: try await sql.setAllowConnections(target.database, true)
+                case .reopenPrevious: try await sql.setAllowConnections(previous, true)
+                case .dropCopy: try await sql.drop(copy)
+                }
+            }
+            logger.info("interrupted restore cleaned up", metadata: ["backup": "\(id)", "found": "\(plan.summary)"])
+            return plan
+        }
+    }
+}
