@@ -80,6 +80,15 @@ public struct BackupEngine: Sendable {
             guard let snapshot = try await sql.value("SELECT pg_export_snapshot()::text") else {
                 throw BackupError(.failed, "the server exported no snapshot")
             }
+            // The transaction stays open until pg_dump is done: the snapshot lives as long as it does.
+            // pg_dump starts at once; the rest runs meanwhile on this connection, in the same snapshot.
+            // A failed query leaves the scope by throwing, which cancels the dump (its process is killed).
+            let environment = try tools.environment(for: target, in: directory)
+            async let dumped = DumpStream.run(
+                tools: tools,
+                arguments: ["--format=custom", "--snapshot=\(snapshot)", "--dbname", target.database]
+                    + target.clientArguments,
+                environment: environment, artifact: partial, directory: directory, progress: progress)
             let version = try await sql.serverVersion()
             // One process per count, not a parallel plan's three: the counts run beside pg_dump and its
             // server process, and pg_dump reads the same rows and more, so a serial count still ends first.
@@ -87,15 +96,6 @@ public struct BackupEngine: Sendable {
             // Nor JIT: compiling a count's expressions costs more CPU than it saves, and the cores are
             // pg_dump's. Through pg_settings, so a server older than JIT (before 11) is not an error.
             try await sql.execute("SELECT set_config(name, 'off', true) FROM pg_settings WHERE name = 'jit'")
-            // The transaction stays open until pg_dump is done: the snapshot lives as long as it does.
-            // pg_dump starts at once; the counts run meanwhile on this connection, in the same snapshot.
-            // A failed count leaves the scope by throwing, which cancels the dump (its process is killed).
-            let environment = try tools.environment(for: target, in: directory)
-            async let dumped = DumpStream.run(
-                tools: tools,
-                arguments: ["--format=custom", "--snapshot=\(snapshot)", "--dbname", target.database]
-                    + target.clientArguments,
-                environment: environment, artifact: partial, directory: directory, progress: progress)
             let tables = try await sql.tableCounts()
             let written = try await dumped
             // No COMMIT: the transaction only read, and closing the connection ends it without

@@ -8,33 +8,12 @@ import Testing
     typealias SetUp = DeployMigrationTests.SetUp
     typealias F = RunbookFixture
 
+    /// `api` using `db`, backups of `db` taken unverified and not before deployments.
     static func stack(postgresPort: Int, apiPort: Int) -> String {
-        """
-        version: 1
-        stack: shop
-        dependencies:
-          db:
-            url: "postgres://postgres:${secret:DB_PASSWORD}@127.0.0.1:\(postgresPort)/shop"
-        services:
-          api:
-            command: \(StewardCluster.demoAppBinary)
-            port: \(apiPort)
-            env:
-              DATABASE_URL: ${dependencies.db.url}
-            readiness:
-              http: {path: /api/health/healthz}
-              interval: 1s
-              timeout: 1s
-            stopGracePeriod: 2s
-            deploy: {strategy: rolling, maxSurge: 1, readinessTimeout: 15s}
-        environments:
-          production: {}
-        backups:
-          - dependency: db
-            verify: false
-            beforeDeploy: false
-
-        """
+        F.stack(
+            dependencies: ["db": "postgres://postgres:${secret:DB_PASSWORD}@127.0.0.1:\(postgresPort)/shop"],
+            services: F.databaseService(port: apiPort), environments: "  production: {}\n",
+            runbooks: "backups:\n  - dependency: db\n    verify: false\n    beforeDeploy: false\n")
     }
 
     /// One `backup.*` or `service.*` event (the fields these tests read).

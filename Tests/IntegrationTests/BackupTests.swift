@@ -50,21 +50,7 @@ import Testing
             INSERT INTO orders (total) SELECT n FROM generate_series(1, 1500) n;
             INSERT INTO customers (name) SELECT 'c' || n FROM generate_series(1, 40) n;
             """)
-        let port = try FreePort.next()
-        let services = """
-              api:
-                command: \(StewardCluster.demoAppBinary)
-                port: \(port)
-                env:
-                  DATABASE_URL: ${dependencies.db.url}
-                readiness:
-                  http: {path: /api/health/healthz}
-                  interval: 1s
-                  timeout: 1s
-                stopGracePeriod: 2s
-                deploy: {strategy: rolling, maxSurge: 1, readinessTimeout: 15s}
-
-            """
+        let services = F.databaseService(port: try FreePort.next())
         let stack = F.stack(
             dependencies: ["db": "postgres://postgres:${secret:DB_PASSWORD}@127.0.0.1:\(postgres.port)/shop"],
             services: services, environments: "  production:\n    backupRetention: {keepLast: 1}\n",

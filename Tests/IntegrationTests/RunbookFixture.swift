@@ -48,6 +48,25 @@ enum RunbookFixture {
             + "services:\n" + services + "environments:\n" + environments + runbooks
     }
 
+    /// `api` for ``stack(dependencies:services:environments:runbooks:)``: demo-app on `port` with its
+    /// `DATABASE_URL` from dependency `db`, probed every second, rolling one instance at a time.
+    static func databaseService(port: Int) -> String {
+        """
+          api:
+            command: \(StewardCluster.demoAppBinary)
+            port: \(port)
+            env:
+              DATABASE_URL: ${dependencies.db.url}
+            readiness:
+              http: {path: /api/health/healthz}
+              interval: 1s
+              timeout: 1s
+            stopGracePeriod: 2s
+            deploy: {strategy: rolling, maxSurge: 1, readinessTimeout: 15s}
+
+        """
+    }
+
     /// Applies a stack file through the API (admin); fails the test with the answer unless it is accepted.
     static func apply(_ stack: String, to cluster: StewardCluster) async throws {
         let answer = try await cluster.http.send(

@@ -22,6 +22,14 @@ struct BackupLongPollTests {
         BackupOperation(kind: .create, backup: id, environment: "production", dependency: "db", startedBy: "alice", startedAt: Date())
     }
 
+    /// A fixture whose control plane keeps backups in a new temporary folder and runs backup ``id``.
+    static func fixtureWithARunningBackup() async throws -> (Fixture, TemporaryDirectory) {
+        let directory = try TemporaryDirectory(prefix: "backup-long-poll")
+        let fixture = try await Fixture(backupDirectory: directory.path + "/backups")
+        await fixture.controlPlane.setBackupOperation(running())
+        return (fixture, directory)
+    }
+
     static func headers(_ fixture: Fixture, ifNoneMatch tag: String) -> HTTPFields {
         var headers = fixture.auth
         headers[.ifNoneMatch] = tag
@@ -38,10 +46,8 @@ struct BackupLongPollTests {
 
     /// A matching tag gives 304; the byte count is part of the representation, so progress gives a new tag.
     @Test func matchingTagIsNotModifiedAndProgressIsANewTag() async throws {
-        let directory = try TemporaryDirectory(prefix: "backup-long-poll")
+        let (fixture, directory) = try await Self.fixtureWithARunningBackup()
         defer { directory.remove() }
-        let fixture = try await Fixture(backupDirectory: directory.path + "/backups")
-        await fixture.controlPlane.setBackupOperation(Self.running())
         try await fixture.application.test(.router) { client in
             let tag = try await Self.tag(client, fixture)
             try await client.execute(uri: "/api/v1/backups/\(Self.id)?waitMs=20", method: .get, headers: Self.headers(fixture, ifNoneMatch: tag)) {
@@ -60,10 +66,8 @@ struct BackupLongPollTests {
 
     /// A waiting poll sleeps through byte counts and answers when the operation ends.
     @Test func waitingPollAnswersWhenTheOperationEndsNotOnProgress() async throws {
-        let directory = try TemporaryDirectory(prefix: "backup-long-poll")
+        let (fixture, directory) = try await Self.fixtureWithARunningBackup()
         defer { directory.remove() }
-        let fixture = try await Fixture(backupDirectory: directory.path + "/backups")
-        await fixture.controlPlane.setBackupOperation(Self.running())
         try await fixture.application.test(.router) { client in
             let tag = try await Self.tag(client, fixture)
             let changes = fixture.controlPlane.changes
@@ -88,10 +92,8 @@ struct BackupLongPollTests {
     }
 
     @Test func oddWaitsUnknownBackupsAndMissingTokensAreRefused() async throws {
-        let directory = try TemporaryDirectory(prefix: "backup-long-poll")
+        let (fixture, directory) = try await Self.fixtureWithARunningBackup()
         defer { directory.remove() }
-        let fixture = try await Fixture(backupDirectory: directory.path + "/backups")
-        await fixture.controlPlane.setBackupOperation(Self.running())
         try await fixture.application.test(.router) { client in
             let tag = try await Self.tag(client, fixture)
             for query in ["waitMs=-1", "waitMs=60001", "waitMs=abc", "waitMs="] {

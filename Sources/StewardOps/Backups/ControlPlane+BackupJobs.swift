@@ -105,15 +105,20 @@ extension ControlPlane {
     }
 
     private func backupCreated(_ manifest: BackupManifest, actor: String, settle: Bool) {
+        recordBackup(Self.createdEvent(manifest), actor: actor)
+        backupOperations[manifest.id]?.bytes = manifest.sizeBytes
+        if settle { finish(manifest.id, error: nil) }
+    }
+
+    /// `backup.created` for the backup `manifest` describes.
+    static func createdEvent(_ manifest: BackupManifest) -> BackupEvent {
         var event = BackupEvent(.created, backup: manifest.id, environment: manifest.environment, dependency: manifest.dependency)
         event.database = manifest.database
         event.sizeBytes = manifest.sizeBytes
         event.sha256 = manifest.sha256
         event.durationSeconds = manifest.durationSeconds
         event.tables = manifest.tables.count
-        recordBackup(event, actor: actor)
-        backupOperations[manifest.id]?.bytes = manifest.sizeBytes
-        if settle { finish(manifest.id, error: nil) }
+        return event
     }
 
     private func backupFailed(_ id: String, error: String, actor: String) {

@@ -6,7 +6,8 @@ import StewardStore
 
 extension ControlPlane {
     /// After a restart: ends the backups and restores the previous process left running
-    /// (``InterruptedBackupWork``), so none stays "started" in the log forever.
+    /// (``InterruptedBackupWork``), so none stays "started" in the log forever, and removes the
+    /// private directories dead processes left (``PrivateDirectory/removeAbandoned(in:ownerlessAfter:now:)``).
     ///
     /// - A backup: its partial artifact is removed from the store and `backup.failed` recorded (or
     ///   `backup.created`, when its manifest was written before the restart: the backup exists).
@@ -15,6 +16,10 @@ extension ControlPlane {
     ///   are started again, and `backup.restored` (the swap had happened) or `backup.restore-failed`
     ///   records what was found and done.
     nonisolated func cleanUpInterruptedBackups() async {
+        // The private directories (PGPASSFILE, tool logs) of processes killed before removing them.
+        for path in PrivateDirectory.removeAbandoned() {
+            logger.warning("removed \(path): the process that made it is gone")
+        }
         let work: [InterruptedBackupWork]
         do {
             work = try Self.interruptedBackupWork(in: log)
@@ -49,13 +54,7 @@ extension ControlPlane {
         let storage = try? await backupStorage(dependency: item.dependency, environment: item.environment)
         if let storage, let manifest = try? await storage.manifest(item.backup) {
             // Committed and described before the restart: only its event was missing.
-            var created = BackupEvent(.created, backup: item.backup, environment: item.environment, dependency: item.dependency)
-            created.database = manifest.database
-            created.sizeBytes = manifest.sizeBytes
-            created.sha256 = manifest.sha256
-            created.durationSeconds = manifest.durationSeconds
-            created.tables = manifest.tables.count
-            await recordEnd(created)
+            await recordEnd(Self.createdEvent(manifest))
             return
         }
         let removed = await storage?.discardStaged(item.backup) ?? []
