@@ -17,6 +17,7 @@ extension ControlPlane {
             group.addTask { await self.runSchedules() }
             group.addTask { await self.cleanUpInterruptedDrills() }
             group.addTask { await self.cleanUpInterruptedBackups() }
+            group.addTask { await self.cleanUpInterruptedRuns() }
             for await job in jobs {
                 group.addTask { await self.execute(job) }
             }

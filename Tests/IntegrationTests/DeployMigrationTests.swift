@@ -54,10 +54,12 @@ import Testing
     /// One `migration.*` event (the fields these tests read).
     struct MigrationEventView: Decodable {
         struct Payload: Decodable {
+            var run: String?
             var version: Int?
             var versions: [Int]?
             var backup: String?
             var deployment: String?
+            var error: String?
         }
         var type: String
         var payload: Payload
@@ -258,6 +260,12 @@ import Testing
             == "1 create_items, 2 add_price")
         let applied = try await cluster.api("GET", "/events?type=migration.applied&limit=1000").decode([MigrationEventView].self)
         #expect(applied.compactMap(\.payload.version) == [1, 2], "each migration applied once")
+        // The run the crash cut short is ended by the restarted control plane.
+        let runs = try await cluster.api("GET", "/events?type=migration.started&limit=1000").decode([MigrationEventView].self)
+        let failed = try await cluster.api("GET", "/events?type=migration.failed&limit=1000").decode([MigrationEventView].self)
+        #expect(runs.count == 2)
+        #expect(failed.count == 1 && failed.first?.payload.run == runs.first?.payload.run)
+        #expect(failed.first?.payload.error?.contains("interrupted by a control-plane restart") == true)
         #expect(Set(try await cluster.agentInstances().map(\.spec.release)) == [finished.release])
     }
 }

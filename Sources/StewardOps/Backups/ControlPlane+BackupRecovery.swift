@@ -54,14 +54,14 @@ extension ControlPlane {
         let storage = try? await backupStorage(dependency: item.dependency, environment: item.environment)
         if let storage, let manifest = try? await storage.manifest(item.backup) {
             // Committed and described before the restart: only its event was missing.
-            await recordEnd(Self.createdEvent(manifest))
+            await recordEnd(.backup(Self.createdEvent(manifest)), of: "backup \(item.backup)")
             return
         }
         let removed = await storage?.discardStaged(item.backup) ?? []
         var failed = BackupEvent(.failed, backup: item.backup, environment: item.environment, dependency: item.dependency)
         failed.error = "interrupted by a control-plane restart"
             + (removed.isEmpty ? "" : "; on start-up: removed \(removed.joined(separator: ", "))")
-        await recordEnd(failed)
+        await recordEnd(.backup(failed), of: "backup \(item.backup)")
     }
 
     private nonisolated func endInterruptedRestore(_ item: InterruptedBackupWork) async {
@@ -101,7 +101,7 @@ extension ControlPlane {
         } else {
             event.error = "interrupted by a control-plane restart; on start-up: " + notes.joined(separator: "; ")
         }
-        await recordEnd(event)
+        await recordEnd(.backup(event), of: "restore of backup \(item.backup)")
     }
 
     /// Up to three attempts a few seconds apart: the database server may be starting too.
@@ -111,13 +111,5 @@ extension ControlPlane {
             try await Task.sleep(for: .seconds(2))
         }
         return try await body()
-    }
-
-    private func recordEnd(_ event: BackupEvent) {
-        do {
-            try record([.backup(event)], actor: "steward")
-        } catch {
-            logger.error("cannot record the end of interrupted backup work \(event.backup): \(error)")
-        }
     }
 }
