@@ -3,6 +3,21 @@ import Logging
 import StewardCore
 
 extension BackupEngine {
+    /// Drops the scratch database of a verification of `id` that a restart cut short, if one is left
+    /// on the server of `serverURL`.
+    /// - Returns: the database's name when it was there and is gone, nil when there was none.
+    public static func dropVerificationScratch(_ id: String, serverURL: String, maintenanceDatabase: String = "postgres", logger: Logger)
+        async throws -> String?
+    {
+        let server = try PostgresTarget(url: serverURL).with(database: maintenanceDatabase)
+        let scratch = databaseName("steward", "verify", id: id)
+        return try await BackupSQL.with(server, logger: logger) { sql in
+            guard try await sql.databaseExists(scratch) else { return nil }
+            try await sql.drop(scratch)
+            return scratch
+        }
+    }
+
     /// Puts right what a restore of `id` into `targetURL`'s database left when a restart cut it
     /// short: finds which of the target, its copy and its `before` database exist, and carries out
     /// ``RestoreLeftovers/plan(_:target:copy:previous:)`` on the server.

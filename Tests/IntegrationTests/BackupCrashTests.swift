@@ -24,6 +24,8 @@ import Testing
             var target: String?
             var previousDatabase: String?
             var service: String?
+            var passed: Bool?
+            var failures: [String]?
         }
         var type: String
         var actor: String
@@ -71,6 +73,41 @@ import Testing
 
         let next = try await F.steward(["backup", "create", "db", "--env", "production", "--wait"], token: cluster.adminToken, on: cluster)
         #expect(next.status == 0, "\(next.standardError)")
+    }
+
+    /// Killed while a verification restores into its scratch database: after the restart the
+    /// scratch database is gone and `backup.verified` says the backup was not verified.
+    @Test func aVerificationCutShortDropsItsScratchDatabase() async throws {
+        let setUp = try await SetUp.start()
+        defer { setUp.stop() }
+        let (cluster, psql) = (setUp.cluster, setUp.psql)
+        // Big enough that restoring it (rows, then the primary key) takes a while.
+        _ = try await psql("CREATE TABLE big AS SELECT n, md5(n::text) AS h FROM generate_series(1, 1500000) n; ALTER TABLE big ADD PRIMARY KEY (n)")
+        let stack = Self.stack(postgresPort: setUp.postgres.port, apiPort: try FreePort.next())
+        try await F.apply(stack, to: cluster)
+        try stack.write(toFile: cluster.stackPath, atomically: true, encoding: .utf8)
+        let created = try await F.steward(
+            ["backup", "create", "db", "--env", "production", "--wait", "--output", "json"], token: cluster.adminToken, on: cluster)
+        #expect(created.status == 0, "\(created.standardError)")
+        let id = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])["id"] as? String ?? ""
+
+        let verify = try await cluster.api("POST", "/backups/\(id)/verify")
+        #expect(verify.status == 202, "\(verify.text)")
+        try await eventually(timeout: .seconds(60), pollEvery: .milliseconds(5), "the scratch database to exist") {
+            try await psql("SELECT count(*) FROM pg_database WHERE datname LIKE 'steward_verify_%'", database: "postgres") == "1"
+        }
+        cluster.killServer()
+
+        try await cluster.startServer()
+        var ended: Event?
+        try await eventually(timeout: .seconds(60), "the verification to be ended") {
+            ended = try await Self.events("backup.verified", on: cluster).first { $0.payload.backup == id }
+            return ended != nil
+        }
+        #expect(ended?.actor == "steward", "ended by the restarted control plane's clean-up")
+        #expect(ended?.payload.passed == false)
+        #expect(ended?.payload.failures?.first?.contains("dropped the scratch database steward_verify_") == true, "\(ended?.payload.failures ?? [])")
+        #expect(try await psql("SELECT count(*) FROM pg_database WHERE datname LIKE 'steward_verify_%'", database: "postgres") == "0")
     }
 
     /// Killed once the restore stopped the service for its swap: after the restart no copy is left,

@@ -63,6 +63,20 @@ import Testing
         #expect(again.verdict == .swapped)
     }
 
+    /// A verification's leftover scratch database is dropped; with none left there is nothing to drop.
+    @Test func aVerificationScratchDatabaseIsDropped() async throws {
+        let fixture = try await BackupFixture.start()
+        defer { fixture.stop() }
+        let scratch = "steward_verify_20261126_120000_abcdef"
+        try await fixture.execute("CREATE DATABASE \(scratch)")
+        let dropped = try await BackupEngine.dropVerificationScratch(Self.id, serverURL: fixture.url("shop"), logger: BackupFixture.logger)
+        #expect(dropped == scratch)
+        #expect(!(try await fixture.databases()).contains(scratch))
+        let again = try await BackupEngine.dropVerificationScratch(Self.id, serverURL: fixture.url("shop"), logger: BackupFixture.logger)
+        #expect(again == nil)
+        #expect(try await fixture.counts("shop")["orders"] == 4000, "the database itself is left alone")
+    }
+
     /// An unreachable server is an error that names it without its password.
     @Test func anUnreachableServerIsAnErrorWithoutThePassword() async throws {
         let port = try FreePort.next()

@@ -21,10 +21,13 @@ import Testing
             Self.event(.started, "b3"),
             Self.event(.restoreStarted, "b1", target: "shop"), Self.event(.restored, "b1", target: "shop"),
             Self.event(.restoreStarted, "b2", target: "shop"),
+            Self.event(.verifyStarted, "b1"), Self.event(.verified, "b1"),
+            Self.event(.verifyStarted, "b4"),
         ])
         #expect(found == [
             InterruptedBackupWork(kind: .create, backup: "b3", environment: "production", dependency: "db"),
             InterruptedBackupWork(kind: .restore, backup: "b2", environment: "production", dependency: "db", target: "shop"),
+            InterruptedBackupWork(kind: .verify, backup: "b4", environment: "production", dependency: "db"),
         ])
     }
 

@@ -2,13 +2,16 @@
 /// stopped (a crash, a SIGKILL, a power cut) before recording its outcome.
 ///
 /// After a restart each one is cleaned up and ended in the log: a backup's partial artifact is
-/// removed and `backup.failed` recorded; a restore's leftover copy is dropped (or a swap cut
+/// removed and `backup.failed` recorded; a verification's scratch database is dropped and
+/// `backup.verified` records it did not pass; a restore's leftover copy is dropped (or a swap cut
 /// between its two renames undone), the services stopped for it are started again, and
 /// `backup.restored` or `backup.restore-failed` says which way it went. This type only finds them.
 public struct InterruptedBackupWork: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// `backup.started` without `backup.created` or `backup.failed`.
         case create
+        /// `backup.verify-started` without `backup.verified`.
+        case verify
         /// `backup.restore-started` without `backup.restored` or `backup.restore-failed`.
         case restore
     }
@@ -54,8 +57,8 @@ public struct InterruptedBackupWork: Sendable, Equatable {
             switch entry {
             case .backup(let event):
                 switch event.change {
-                case .started, .restoreStarted:
-                    let kind: Kind = event.change == .started ? .create : .restore
+                case .started, .verifyStarted, .restoreStarted:
+                    let kind: Kind = event.change == .started ? .create : event.change == .verifyStarted ? .verify : .restore
                     let work = InterruptedBackupWork(
                         kind: kind, backup: event.backup, environment: event.environment, dependency: event.dependency,
                         target: kind == .restore ? event.target : nil)
@@ -64,9 +67,11 @@ public struct InterruptedBackupWork: Sendable, Equatable {
                     order.append(key(kind, event.backup))
                 case .created, .failed:
                     open[key(.create, event.backup)] = nil
+                case .verified:
+                    open[key(.verify, event.backup)] = nil
                 case .restored, .restoreFailed:
                     open[key(.restore, event.backup)] = nil
-                case .verified, .pruned:
+                case .pruned:
                     break
                 }
             case .serviceStopped(let stopped):

@@ -76,7 +76,7 @@ extension ControlPlane {
     private nonisolated func runVerify(
         _ engine: BackupEngine, id: String, url: String, queries: [String], mask: SecretMask, actor: String
     ) async {
-        await noteVerifying(id)
+        await noteVerifying(id, actor: actor)
         do {
             let result = try await engine.verify(id, serverURL: url, integrityQueries: queries)
             await backupVerified(id, result: result, actor: actor)
@@ -97,8 +97,12 @@ extension ControlPlane {
         backupOperations[id] = operation
     }
 
-    private func noteVerifying(_ id: String) {
+    /// Marks the operation verifying and records `backup.verify-started` before the scratch database exists.
+    private func noteVerifying(_ id: String, actor: String) {
         guard var operation = backupOperations[id] else { return }
+        recordBackup(
+            BackupEvent(.verifyStarted, backup: id, environment: operation.environment, dependency: operation.dependency),
+            actor: actor)
         if operation.kind == .create { operation.kind = .verify }
         operation.state = .running
         backupOperations[id] = operation

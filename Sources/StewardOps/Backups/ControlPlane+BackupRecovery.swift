@@ -31,6 +31,7 @@ extension ControlPlane {
             logger.warning("\(item.kind.rawValue) of backup \(item.backup) was interrupted by a restart: cleaning up")
             switch item.kind {
             case .create: await endInterruptedBackup(item)
+            case .verify: await endInterruptedVerification(item)
             case .restore: await endInterruptedRestore(item)
             }
         }
@@ -62,6 +63,25 @@ extension ControlPlane {
         failed.error = "interrupted by a control-plane restart"
             + (removed.isEmpty ? "" : "; on start-up: removed \(removed.joined(separator: ", "))")
         await recordEnd(.backup(failed), of: "backup \(item.backup)")
+    }
+
+    private nonisolated func endInterruptedVerification(_ item: InterruptedBackupWork) async {
+        var note: String
+        var mask = SecretMask()
+        do {
+            let url = try await resolvedBackupURL(dependency: item.dependency, environment: item.environment)
+            mask.hidePassword(ofURL: url)
+            let dropped = try await Self.retrying {
+                try await BackupEngine.dropVerificationScratch(item.backup, serverURL: url, logger: self.logger)
+            }
+            note = dropped.map { "dropped the scratch database \($0)" } ?? "no scratch database was left"
+        } catch {
+            note = "the scratch database could not be dropped (\(mask.apply("\(error)"))): check for steward_verify_*"
+        }
+        var event = BackupEvent(.verified, backup: item.backup, environment: item.environment, dependency: item.dependency)
+        event.passed = false
+        event.failures = ["interrupted by a control-plane restart, so not verified; on start-up: \(note)"]
+        await recordEnd(.backup(event), of: "verification of backup \(item.backup)")
     }
 
     private nonisolated func endInterruptedRestore(_ item: InterruptedBackupWork) async {

@@ -7,6 +7,7 @@ import Foundation
 /// - `backup.started` — `deployment?`: written before `pg_dump` runs.
 /// - `backup.created` — `database, sizeBytes, sha256, durationSeconds, tables` (the count of tables).
 /// - `backup.failed` — `error`.
+/// - `backup.verify-started` — written before the scratch database of a verification is created.
 /// - `backup.verified` — `passed, failures, durationSeconds`.
 /// - `backup.restore-started` — `target` (the database replaced), `force`: written before anything is stopped.
 /// - `backup.restored` — `target, previousDatabase?`.
@@ -19,6 +20,7 @@ public struct BackupEvent: Sendable, Equatable, Codable {
     /// What happened; written as the event type, not in the payload.
     public enum Change: String, Sendable, CaseIterable {
         case started, created, failed, verified
+        case verifyStarted = "verify-started"
         case restoreStarted = "restore-started"
         case restored
         case restoreFailed = "restore-failed"
