@@ -159,7 +159,7 @@ import Testing
         everything += cluster.logs()
         #expect(!everything.contains(password))
         let events = try await cluster.api("GET", "/events?limit=1000").text
-        for type in ["backup.started", "backup.created", "backup.verified", "backup.restore-started", "backup.restored",
+        for type in ["backup.started", "backup.created", "backup.verify-started", "backup.verified", "backup.restore-started", "backup.restored",
                      "backup.restore-failed", "backup.pruned"] {
             #expect(events.contains("\"\(type)\""), "no \(type) event")
         }

@@ -133,7 +133,7 @@ import Testing
             #expect(fire.scheduledFor == Self.at("2026-03-08T07:00:00Z") && fire.missed == 0 && fire.error == nil)
             let backup = try #require(fire.backup)
             let changes = try Self.backupEvents(log, backup).map(\.change)
-            #expect(changes == [.started, .created, .verified], "\(changes)")
+            #expect(changes == [.started, .created, .verifyStarted, .verified], "\(changes)")
             #expect(try Self.backupEvents(log, backup).last?.passed == true)
             return backup
         }
