@@ -34,8 +34,8 @@ public protocol BackupStorage: Sendable {
     func stagingPath(for id: String, scratch: String) -> String
     /// Makes the staged, fsynced artifact the backup's artifact; on failure nothing of it is left in the storage.
     func commitArtifact(_ id: String, staged path: String, sha256: String) async throws
-    /// Removes what a `create` of `id` cut short by a restart left in the storage (a folder's
-    /// `ID.dump.partial`; a bucket stages in a private local directory, so nothing).
+    /// Removes what a `create` of `id` cut short by a restart left in the storage: a folder's
+    /// `ID.dump.partial`, a bucket's unfinished multipart uploads of `ID.dump`.
     /// - Returns: the names removed, for the record.
     func discardStaged(_ id: String) async -> [String]
     /// A local file with the artifact of `id`, and the size and SHA-256 of its bytes as read.

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
-import StewardBackup
 import StewardTesting
 import Testing
+
+@testable import StewardBackup
 
 /// The S3 client against a real S3-protocol server (moto), checking signatures but where moto
 /// cannot (keys and prefixes that need percent-encoding).
@@ -97,5 +98,26 @@ import Testing
         let text = "\(error!) \(String(reflecting: error!))"
         #expect(!text.contains(wrong))
         #expect(!text.contains(s3.moto.secretAccessKey))
+    }
+}
+
+/// What a backup cut short by a restart left in a bucket: its unfinished multipart upload.
+@Suite struct S3LeftoverUploadTests {
+    /// The unfinished upload of the artifact is aborted; another object's upload is left alone.
+    @Test func theArtifactsUnfinishedUploadIsAborted() async throws {
+        let s3 = try await S3Fixture.start()
+        defer { s3.stop() }
+        let client = try s3.client()
+        let bucket = try await s3.bucket(client)
+        let store = S3BackupStore(client: client, location: try S3Location(url: "s3://\(bucket)"))
+        let id = "20261126-120000-abcdef"
+        _ = try await client.createMultipartUpload(bucket: bucket, key: "\(id).dump")
+        let other = try await client.createMultipartUpload(bucket: bucket, key: "\(id).dump.other")
+        #expect(try await client.inProgressUploads(bucket: bucket, prefix: "\(id).dump").count == 2)
+
+        let removed = await store.discardStaged(id)
+        #expect(removed.count == 1 && removed.first?.contains("\(id).dump") == true, "\(removed)")
+        #expect(try await client.inProgressUploads(bucket: bucket) == [other])
+        #expect(await store.discardStaged(id).isEmpty, "nothing left the second time")
     }
 }

@@ -108,9 +108,19 @@ public struct S3BackupStore: BackupStorage {
 
     public func stagingPath(for id: String, scratch: String) -> String { "\(scratch)/\(id).dump" }
 
-    /// Nothing: the artifact is staged in a private local directory, and a multipart upload cut
-    /// short is the bucket's to expire (an `AbortIncompleteMultipartUpload` lifecycle rule).
-    public func discardStaged(_ id: String) -> [String] { [] }
+    /// Aborts the multipart uploads of the artifact left open (the bucket would keep, and bill,
+    /// their parts); the artifact itself is staged in a private local directory.
+    public func discardStaged(_ id: String) async -> [String] {
+        let key = artifactKey(id)
+        guard let uploads = try? await client.inProgressUploads(bucket: bucket, prefix: key) else { return [] }
+        var aborted = [String]()
+        for upload in uploads where upload.key == key {
+            if (try? await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: upload.uploadID)) != nil {
+                aborted.append("the unfinished multipart upload of \(location)/\(id).dump")
+            }
+        }
+        return aborted
+    }
 
     public func commitArtifact(_ id: String, staged path: String, sha256: String) async throws {
         let key = artifactKey(id)

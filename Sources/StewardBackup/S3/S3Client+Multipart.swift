@@ -14,15 +14,7 @@ extension S3Client {
     /// parts are left billed and no object appears.
     /// - Returns: the object's ETag (unquoted, `…-N`).
     func multipartUpload(bucket: String, key: String, file: String, size: Int64) async throws -> String {
-        let created = try await send(
-            .POST, "CreateMultipartUpload", bucket: bucket, key: key, query: [("uploads", "")],
-            headers: [("content-type", "application/octet-stream")])
-        let createdXML = String(buffer: try await created.body.collect(upTo: 1024 * 1024))
-        guard let uploadID = S3XML.value("UploadId", in: createdXML), !uploadID.isEmpty else {
-            throw S3Error(
-                operation: "CreateMultipartUpload", resource: "\(bucket)/\(key)", status: 200, code: "MissingUploadId",
-                message: "the answer names no upload id")
-        }
+        let uploadID = try await createMultipartUpload(bucket: bucket, key: key)
         do {
             var etags = [String]()
             var offset: Int64 = 0
@@ -66,16 +58,40 @@ extension S3Client {
         }
     }
 
+    /// Begins a multipart upload of `key` and returns its id; its parts and its end are the caller's.
+    func createMultipartUpload(bucket: String, key: String) async throws -> String {
+        let created = try await send(
+            .POST, "CreateMultipartUpload", bucket: bucket, key: key, query: [("uploads", "")],
+            headers: [("content-type", "application/octet-stream")])
+        let createdXML = String(buffer: try await created.body.collect(upTo: 1024 * 1024))
+        guard let uploadID = S3XML.value("UploadId", in: createdXML), !uploadID.isEmpty else {
+            throw S3Error(
+                operation: "CreateMultipartUpload", resource: "\(bucket)/\(key)", status: 200, code: "MissingUploadId",
+                message: "the answer names no upload id")
+        }
+        return uploadID
+    }
+
     /// Abandons an upload and frees its parts.
     func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
         _ = try await call(.DELETE, "AbortMultipartUpload", bucket: bucket, key: key, query: [("uploadId", uploadID)])
     }
 
-    /// The uploads of `bucket` begun and neither completed nor aborted (for tests and cleanup).
+    /// The ids of the uploads of `bucket` begun and neither completed nor aborted.
     public func inProgressUploads(bucket: String) async throws -> [String] {
-        let response = try await send(.GET, "ListMultipartUploads", bucket: bucket, query: [("uploads", "")])
+        try await inProgressUploads(bucket: bucket, prefix: nil).map(\.uploadID)
+    }
+
+    /// The uploads of `bucket` (under `prefix`) begun and neither completed nor aborted: each
+    /// object key with its upload id (the first 1,000: S3's page).
+    public func inProgressUploads(bucket: String, prefix: String?) async throws -> [(key: String, uploadID: String)] {
+        let query = [("uploads", "")] + (prefix.map { [("prefix", $0)] } ?? [])
+        let response = try await send(.GET, "ListMultipartUploads", bucket: bucket, query: query)
         let xml = String(buffer: try await response.body.collect(upTo: 8 * 1024 * 1024))[...]
-        return S3XML.elements("Upload", in: xml).compactMap { S3XML.value("UploadId", in: $0) }
+        return S3XML.elements("Upload", in: xml).compactMap { upload in
+            guard let key = S3XML.value("Key", in: upload), let id = S3XML.value("UploadId", in: upload) else { return nil }
+            return (key, id)
+        }
     }
 
     /// `length` bytes of `path` from `offset` (one part: at most ``partSize`` in memory).
