@@ -63,10 +63,13 @@ public actor ControlPlane {
     /// The latest create, verify or restore of each backup, by backup id (memory only: the
     /// events are the durable history, the store's manifests what exists).
     public internal(set) var backupOperations: [String: BackupOperation] = [:] {
-        // Long polls of `GET /api/v1/backups/{id}` wake on every change but the byte count's, which
-        // moves every 256 KiB: a follower reads that when its wait runs out (about once a second).
-        didSet { if !BackupOperation.onlyBytesMoved(from: oldValue, to: backupOperations) { changes.bump() } }
+        // Every change but the byte count's, which moves every 256 KiB: a follower reads that when
+        // its wait runs out (about once a second).
+        didSet { if !BackupOperation.onlyBytesMoved(from: oldValue, to: backupOperations) { backupChanges.bump() } }
     }
+    /// Moves on when a backup operation starts, changes stage or ends: long polls of
+    /// `GET /api/v1/backups/{id}` wait on it (not on ``changes``, which every event moves).
+    public nonisolated let backupChanges = ChangeNotifier()
     /// The latest migration run of each dependency in each environment, by `DEPENDENCY/ENVIRONMENT`
     /// (memory only: each database's history table is what is applied, the events the audit trail).
     public internal(set) var migrationOperations: [String: MigrationOperation] = [:]

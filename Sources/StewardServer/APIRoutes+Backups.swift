@@ -41,7 +41,7 @@ extension APIRoutes {
             let id = try context.parameters.require("id")
             // `If-None-Match` with `waitMs`: a long poll that answers when the backup's operation
             // changes state (its byte count moves without waking it: that shows when the wait ends).
-            let changes = controlPlane.changes
+            let changes = controlPlane.backupChanges
             return try await ConditionalAnswer.response(
                 to: request, generation: { changes.generation },
                 waitForChange: { await changes.wait(after: $0, timeout: $1) }

@@ -4,7 +4,10 @@
 /// `#token=…` fragment) and refreshes every
 /// two seconds: services per environment with their release and ready instances, the
 /// deployment in progress, dependencies, the latest runbook runs (a run waiting for approval can
-/// be approved there, by a user with the approver role), and the latest events.
+/// be approved there, by a user with the approver role), and the latest events. The newest
+/// backups (age, size, rows, whether and when verified, work running) and recovery drills (outcome,
+/// RTO and RPO achieved) are read every 15 seconds instead (a bucket store is listed each time), and
+/// every two while a backup operation runs.
 ///
 /// A blue/green or canary deployment in progress gets a card of its own, polled every second
 /// from `/api/v1/deployments/{id}/metrics?window=10s`: the step, the weights, each release's
@@ -46,6 +49,8 @@ enum Dashboard {
     <section><h2>Services</h2><table><thead><tr><th>Service</th><th>Environment</th><th>Release</th><th>Ready</th><th>Instances</th><th>Deployment</th></tr></thead><tbody id="services"></tbody></table></section>
     <section><h2>Dependencies</h2><table><tbody id="deps"></tbody></table></section>
     <section><h2>Runbook runs</h2><table><tbody id="runs"></tbody></table></section>
+    <section><h2>Backups</h2><table><thead><tr><th>Backup</th><th>Environment</th><th>Taken</th><th>Size</th><th>Rows</th><th>Checked</th></tr></thead><tbody id="backups"></tbody></table></section>
+    <section><h2>Recovery drills</h2><table><thead><tr><th>Drill</th><th>Environment</th><th>Started</th><th>Outcome</th><th>RTO achieved</th><th>RPO achieved</th></tr></thead><tbody id="drills"></tbody></table></section>
     <section><h2>Recent events</h2><table><tbody id="events"></tbody></table></section>
     </main>
     <script>
@@ -86,10 +91,46 @@ enum Dashboard {
               <td class="${cls}">${esc(r.phase)}${act}</td><td>${steps}</td><td>${esc(r.reason || "")}</td></tr>`;
           }).join("") || '<tr><td>no runs yet: <code>steward runbook run NAME --env ENV</code></td></tr>';
         } catch (e) { document.getElementById("runs").innerHTML = "<tr><td>runbook runs need the viewer role in every environment</td></tr>"; }
+        refreshSafety();
         const ev = await get("/api/v1/events?limit=15");
         document.getElementById("events").innerHTML = ev.reverse().map(e =>
           `<tr><td>#${e.seq}</td><td>${esc(e.time)}</td><td><code>${esc(e.type)}</code></td><td>${esc(e.subject)}</td><td>${esc(e.actor)}</td></tr>`).join("");
       } catch (e) {}
+    }
+    // Backups and drills: read every 15 s (a store in a bucket is listed each time), and at once while one runs.
+    let safetyRead = 0, safetyBusy = false;
+    const age = t => { const s = Math.max(0, (Date.now() - Date.parse(t)) / 1000);
+      return s < 120 ? Math.round(s) + " s ago" : s < 7200 ? Math.round(s / 60) + " min ago" : s < 172800 ? Math.round(s / 3600) + " h ago" : Math.round(s / 86400) + " days ago"; };
+    const bytes = n => n >= 1073741824 ? (n / 1073741824).toFixed(1) + " GiB" : n >= 1048576 ? (n / 1048576).toFixed(1) + " MiB" : Math.round(n / 1024) + " KiB";
+    const span = s => s == null ? "—" : s < 120 ? s.toFixed(1) + " s" : (s / 60).toFixed(1) + " min";
+    async function refreshSafety(){
+      if (!safetyBusy && Date.now() - safetyRead < 15000) return;
+      safetyRead = Date.now();
+      try {
+        const backups = (await get("/api/v1/backups")).slice(0, 8);
+        safetyBusy = backups.some(b => b.operation && b.operation.state === "running");
+        document.getElementById("backups").innerHTML = backups.map(b => {
+          const m = b.manifest, op = b.operation;
+          const rows = m ? m.tables.reduce((sum, t) => sum + t.rows, 0) : null;
+          const check = op && op.state === "running" ? `<span class="warn">${esc(op.kind)} running</span>`
+            : op && op.state === "failed" ? `<span class="bad">${esc(op.kind)} failed</span> ${esc(op.error || "")}`
+            : b.verification ? (b.verification.passed ? '<span class="ok">verified</span> ' + esc(age(b.verification.verifiedAt))
+              : '<span class="bad">verification failed</span> ' + esc((b.verification.failures || []).join("; ")))
+            : '<span class="warn">not verified</span>';
+          const state = op && op.state !== "succeeded" ? op.kind + "-" + op.state : b.verification ? (b.verification.passed ? "verified" : "unverified") : "unchecked";
+          return `<tr data-backup="${esc(b.id)}" data-state="${esc(state)}"><td><code>${esc(b.id)}</code></td><td>${esc(b.environment)}/${esc(b.dependency)}</td>
+            <td>${m ? esc(age(m.createdAt)) : "—"}</td><td>${m ? bytes(m.sizeBytes) : op ? bytes(op.bytes) + " so far" : "—"}</td>
+            <td>${rows == null ? "—" : rows.toLocaleString() + " in " + m.tables.length + " tables"}</td><td>${check}</td></tr>`;
+        }).join("") || '<tr><td colspan="6">no backups yet: <code>steward backup create DEPENDENCY --env ENV</code></td></tr>';
+      } catch (e) { document.getElementById("backups").innerHTML = `<tr><td colspan="6">${e.message === "token" ? "" : "backups cannot be listed here (they need the viewer role, and a stack with postgres dependencies)"}</td></tr>`; }
+      try {
+        const drills = await get("/api/v1/drills?limit=5");
+        document.getElementById("drills").innerHTML = drills.map(d => {
+          const cls = d.outcome === "met" ? "ok" : d.outcome === "missed" || d.state === "failed" ? "bad" : "warn";
+          return `<tr data-drill="${esc(d.id)}" data-outcome="${esc(d.outcome || d.state)}"><td><code>${esc(d.id)}</code></td><td>${esc(d.environment)}</td><td>${d.startedAt ? esc(age(d.startedAt)) : "—"}</td>
+            <td class="${cls}">${esc(d.outcome || d.state)}${d.error ? " — " + esc(d.error) : ""}</td><td>${span(d.rtoSeconds)}</td><td>${span(d.rpoSeconds)}</td></tr>`;
+        }).join("") || '<tr><td colspan="6">no drills yet: <code>steward drill dr --env ENV</code></td></tr>';
+      } catch (e) { document.getElementById("drills").innerHTML = '<tr><td colspan="6">drills need the viewer role</td></tr>'; }
     }
     // Rollouts: every blue/green or canary deployment seen running gets a card, measured each second.
     const rollouts = new Map();  // id -> {deployment, samples: [{t, weight, releases: {role: {...}}}], metrics, note, done}

@@ -173,6 +173,19 @@ import Testing
         #expect(lines.count == 2, "\(list.standardOutput)")
         #expect(lines.first?.hasPrefix(json.id) == true && lines.first?.contains("objectives missed") == true, "\(lines)")
         #expect(lines.last?.hasPrefix(id) == true && lines.last?.contains("objectives met") == true && lines.last?.contains("RTO ") == true)
+
+        // The dashboard, as a browser runs it, shows both drills and the verified backups they restored.
+        let chromium = try #require(
+            SchemathesisTests.lookUp("chromium"), "chromium is not installed (.ci/run installs it: apt-get install chromium)")
+        let dom = try await runCommand(
+            chromium,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(cluster.directory.path)/chromium",
+             "--virtual-time-budget=5000", "--dump-dom", cluster.serverURL + "/#token=" + cluster.adminToken],
+            timeout: .seconds(90))
+        #expect(dom.status == 0, "\(dom.standardError.suffix(2000))")
+        #expect(dom.standardOutput.contains(#"data-drill="\#(id)" data-outcome="met""#), "\(dom.standardOutput.suffix(4000))")
+        #expect(dom.standardOutput.contains(#"data-drill="\#(json.id)" data-outcome="missed""#))
+        #expect(dom.standardOutput.contains(#"data-state="verified""#), "a verified backup is listed")
     }
 
     /// The control plane is SIGKILLed while its drill waits for the drill instance to become ready: the

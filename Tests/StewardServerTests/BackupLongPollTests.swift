@@ -70,7 +70,7 @@ struct BackupLongPollTests {
         defer { directory.remove() }
         try await fixture.application.test(.router) { client in
             let tag = try await Self.tag(client, fixture)
-            let changes = fixture.controlPlane.changes
+            let changes = fixture.controlPlane.backupChanges
             let waitersBefore = changes.waiting
             async let answered: (HTTPResponse.Status, BackupView?) = client.execute(
                 uri: "/api/v1/backups/\(Self.id)?waitMs=60000", method: .get, headers: Self.headers(fixture, ifNoneMatch: tag)

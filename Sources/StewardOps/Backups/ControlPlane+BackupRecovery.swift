@@ -11,6 +11,7 @@ extension ControlPlane {
     ///
     /// - A backup: its partial artifact is removed from the store and `backup.failed` recorded (or
     ///   `backup.created`, when its manifest was written before the restart: the backup exists).
+    /// - A verification: its scratch database is dropped and `backup.verified` records it did not pass.
     /// - A restore: ``BackupEngine/recoverInterruptedRestore(_:into:maintenanceDatabase:logger:)``
     ///   drops the leftover copy or undoes a swap cut between its renames, the services it stopped
     ///   are started again, and `backup.restored` (the swap had happened) or `backup.restore-failed`
