@@ -39,29 +39,14 @@ import Testing
         try SchedulerTests.events(log).compactMap { if case .mirror(let event) = $0 { event } else { nil } }
     }
 
-    /// Runs a control plane over `log` on `clock` until `body` returns.
+    /// Runs a control plane over `log` on `clock` until `body` returns, with `secret` as `S3_SECRET`.
     static func running<T: Sendable>(
         _ log: EventLog, clock: ManualScheduleClock, directory: String, stack: String, secret: String,
         _ body: @Sendable (ControlPlane) async throws -> T
     ) async throws -> T {
-        let controlPlane = try ControlPlane(
-            log: log, agent: AgentClient(baseURL: "http://127.0.0.1:9", token: "unused"),
-            secrets: SecretSource(lookup: { $0 == "S3_SECRET" ? secret : nil }), baseDirectory: directory,
-            backupDirectory: directory + "/backups", scheduleClock: clock)
-        guard case .success(let spec) = StackFile.parse(stack, file: "steward.yaml") else {
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        try await controlPlane.apply(stack: spec, digest: "d1", file: "steward.yaml", actor: "root")
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await controlPlane.run()
-                return nil
-            }
-            defer { controlPlane.shutdown() }
-            let result = try await body(controlPlane)
-            group.cancelAll()
-            return result
-        }
+        try await SchedulerTests.running(
+            log, clock: clock, backups: directory + "/backups", baseDirectory: directory, stack: stack,
+            secrets: SecretSource(lookup: { $0 == "S3_SECRET" ? secret : nil }), body)
     }
 
     /// Armed at 10:30Z, the hourly mirror (one schedule, though the stack has two environments)

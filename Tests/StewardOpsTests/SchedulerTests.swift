@@ -65,13 +65,16 @@ import Testing
     }
 
     /// Runs a control plane over `log` on `clock` until `body` returns.
+    /// - Parameters:
+    ///   - backups: its backup directory; `baseDirectory` (where relative paths of the stack start) too unless given.
+    ///   - secrets: where `${secret:NAME}` values come from (none by default).
     static func running<T: Sendable>(
-        _ log: EventLog, clock: ManualScheduleClock, backups: String, stack: String?,
-        _ body: @Sendable (ControlPlane) async throws -> T
+        _ log: EventLog, clock: ManualScheduleClock, backups: String, baseDirectory: String? = nil, stack: String?,
+        secrets: SecretSource? = nil, _ body: @Sendable (ControlPlane) async throws -> T
     ) async throws -> T {
         let controlPlane = try ControlPlane(
-            log: log, agent: AgentClient(baseURL: "http://127.0.0.1:9", token: "unused"), baseDirectory: backups,
-            backupDirectory: backups, scheduleClock: clock)
+            log: log, agent: AgentClient(baseURL: "http://127.0.0.1:9", token: "unused"), secrets: secrets,
+            baseDirectory: baseDirectory ?? backups, backupDirectory: backups, scheduleClock: clock)
         if let stack {
             guard case .success(let spec) = StackFile.parse(stack, file: "steward.yaml") else {
                 throw CocoaError(.fileReadCorruptFile)

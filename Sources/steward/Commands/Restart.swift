@@ -25,14 +25,7 @@ extension Steward {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            try await reportingErrors {
-                let client = options.client()
-                let body = try JSONEncoder.steward.encode(ServiceEnvironmentRequest(environment: environment))
-                let data = try await client.send("POST", "/api/v1/services/\(service.urlPathEncoded)/restart", body: body)
-                let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
-                try await DeploymentFollower(client: client, output: options.output)
-                    .report(deployment, initialData: data, wait: follow.wait, timeout: follow.timeout)
-            }
+            try await ServiceAction.run("restart", service: service, body: ServiceEnvironmentRequest(environment: environment), follow: follow, options: options)
         }
     }
 }

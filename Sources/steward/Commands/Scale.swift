@@ -35,14 +35,9 @@ extension Steward {
         }
 
         func run() async throws {
-            try await reportingErrors {
-                let client = options.client()
-                let body = try JSONEncoder.steward.encode(ScaleRequest(environment: environment, instances: instances))
-                let data = try await client.send("POST", "/api/v1/services/\(service.urlPathEncoded)/scale", body: body)
-                let deployment = try JSONDecoder.steward.decode(Deployment.self, from: data)
-                try await DeploymentFollower(client: client, output: options.output)
-                    .report(deployment, initialData: data, wait: follow.wait, timeout: follow.timeout)
-            }
+            try await ServiceAction.run(
+                "scale", service: service, body: ScaleRequest(environment: environment, instances: instances), follow: follow,
+                options: options)
         }
     }
 }
