@@ -13,7 +13,9 @@ extension ControlPlane {
     nonisolated func cleanUpInterruptedRuns() async {
         do {
             let migrations = try log.latestEvents(limit: 5000, typePrefix: "migration.", subjectPrefix: nil)
-                .sorted { $0.seq < $1.seq }.compactMap(Self.migrationEvent)
+                .sorted { $0.seq < $1.seq }.compactMap { record -> MigrationEvent? in
+                    if case .migration(let event)? = record.event { event } else { nil }
+                }
             for started in InterruptedRuns.migrations(in: migrations)
             where await !migrationOperations.values.contains(where: { $0.run == started.run }) {
                 var failed = MigrationEvent(
@@ -26,7 +28,9 @@ extension ControlPlane {
                 await recordEnd(.migration(failed), of: "migration run \(started.run)")
             }
             let mirrors = try log.latestEvents(limit: 5000, typePrefix: "mirror.", subjectPrefix: nil)
-                .sorted { $0.seq < $1.seq }.compactMap(Self.mirrorEvent)
+                .sorted { $0.seq < $1.seq }.compactMap { record -> MirrorEvent? in
+                    if case .mirror(let event)? = record.event { event } else { nil }
+                }
             for started in InterruptedRuns.mirrors(in: mirrors)
             where await mirrorOperations[started.mirror]?.run != started.run {
                 var failed = MirrorEvent(.failed, mirror: started.mirror, run: started.run, operation: started.operation)
@@ -36,20 +40,6 @@ extension ControlPlane {
         } catch {
             logger.error("cannot read the migration and mirror runs of the log: \(error)")
         }
-    }
-
-    private nonisolated static func migrationEvent(_ record: EventRecord) -> MigrationEvent? {
-        guard case .event(.migration(let event))? = try? StewardEvent.decode(
-            seq: record.seq, type: record.type, subject: record.subject, payload: record.payload)
-        else { return nil }
-        return event
-    }
-
-    private nonisolated static func mirrorEvent(_ record: EventRecord) -> MirrorEvent? {
-        guard case .event(.mirror(let event))? = try? StewardEvent.decode(
-            seq: record.seq, type: record.type, subject: record.subject, payload: record.payload)
-        else { return nil }
-        return event
     }
 
     /// Records the end of `what`, cut short by a restart, as the actor `steward`.

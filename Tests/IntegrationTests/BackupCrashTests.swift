@@ -16,26 +16,6 @@ import Testing
             runbooks: "backups:\n  - dependency: db\n    verify: false\n    beforeDeploy: false\n")
     }
 
-    /// One `backup.*` or `service.*` event (the fields these tests read).
-    struct Event: Decodable {
-        struct Payload: Decodable {
-            var backup: String?
-            var error: String?
-            var target: String?
-            var previousDatabase: String?
-            var service: String?
-            var passed: Bool?
-            var failures: [String]?
-        }
-        var type: String
-        var actor: String
-        var payload: Payload
-    }
-
-    static func events(_ type: String, on cluster: StewardCluster) async throws -> [Event] {
-        try await cluster.api("GET", "/events?type=\(type)&limit=1000").decode([Event].self)
-    }
-
     /// Killed while pg_dump writes: after the restart `backup.failed` says it was interrupted, the
     /// partial artifact is gone, and the next backup works.
     @Test func aBackupCutShortIsEndedAndItsPartialArtifactRemoved() async throws {
@@ -60,9 +40,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(store)/\(id).json"), "killed before the backup was complete")
 
         try await cluster.startServer()
-        var failed: Event?
+        var failed: LoggedEvent?
         try await eventually(timeout: .seconds(30), "the backup to be ended") {
-            failed = try await Self.events("backup.failed", on: cluster).first { $0.payload.backup == id }
+            failed = try await cluster.loggedEvents("backup.failed").first { $0.payload.backup == id }
             return failed != nil
         }
         #expect(failed?.actor == "steward", "ended by the restarted control plane's clean-up")
@@ -99,9 +79,9 @@ import Testing
         cluster.killServer()
 
         try await cluster.startServer()
-        var ended: Event?
+        var ended: LoggedEvent?
         try await eventually(timeout: .seconds(60), "the verification to be ended") {
-            ended = try await Self.events("backup.verified", on: cluster).first { $0.payload.backup == id }
+            ended = try await cluster.loggedEvents("backup.verified").first { $0.payload.backup == id }
             return ended != nil
         }
         #expect(ended?.actor == "steward", "ended by the restarted control plane's clean-up")
@@ -137,14 +117,14 @@ import Testing
             "POST", "/backups/\(id)/restore", json: try JSONSerialization.data(withJSONObject: ["force": true]))
         #expect(restore.status == 202, "\(restore.text)")
         try await eventually(timeout: .seconds(60), pollEvery: .milliseconds(5), "the service to be stopped for the swap") {
-            try await Self.events("service.stopped", on: cluster).contains { $0.payload.service == "api" }
+            try await cluster.loggedEvents("service.stopped").contains { $0.payload.service == "api" }
         }
         cluster.killServer()
 
         try await cluster.startServer()
-        var ended: Event?
+        var ended: LoggedEvent?
         try await eventually(timeout: .seconds(60), "the restore to be ended") {
-            ended = try await (Self.events("backup.restored", on: cluster) + Self.events("backup.restore-failed", on: cluster))
+            ended = try await (cluster.loggedEvents("backup.restored") + cluster.loggedEvents("backup.restore-failed"))
                 .first { $0.payload.backup == id }
             return ended != nil
         }

@@ -19,22 +19,7 @@ import Testing
             url: "postgres://postgres:${secret:DB_PASSWORD}@127.0.0.1:\(postgresPort)/shop"
             migrations: db/migrations
         services:
-          api:
-            command: \(StewardCluster.demoAppBinary)
-            port: \(apiPort)
-            env:
-              DATABASE_URL: ${dependencies.db.url}
-            readiness:
-              http: {path: /api/health/healthz}
-              interval: 1s
-              timeout: 1s
-            stopGracePeriod: 2s
-            deploy:
-              strategy: rolling
-              maxSurge: 1
-              readinessTimeout: 15s
-              migrate: [db]
-        environments:
+        \(F.databaseService(port: apiPort, moreDeployKeys: "migrate: [db]"))environments:
           production: {}
         backups:
           - dependency: db

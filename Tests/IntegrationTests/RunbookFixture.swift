@@ -49,8 +49,9 @@ enum RunbookFixture {
     }
 
     /// `api` for ``stack(dependencies:services:environments:runbooks:)``: demo-app on `port` with its
-    /// `DATABASE_URL` from dependency `db`, probed every second, rolling one instance at a time.
-    static func databaseService(port: Int) -> String {
+    /// `DATABASE_URL` from dependency `db`, probed every second, rolling one instance at a time
+    /// (`deploy:` keys more than those, such as `migrate: [db]`, in `moreDeployKeys`).
+    static func databaseService(port: Int, moreDeployKeys: String = "") -> String {
         """
           api:
             command: \(StewardCluster.demoAppBinary)
@@ -62,7 +63,7 @@ enum RunbookFixture {
               interval: 1s
               timeout: 1s
             stopGracePeriod: 2s
-            deploy: {strategy: rolling, maxSurge: 1, readinessTimeout: 15s}
+            deploy: {strategy: rolling, maxSurge: 1, readinessTimeout: 15s\(moreDeployKeys.isEmpty ? "" : ", " + moreDeployKeys)}
 
         """
     }

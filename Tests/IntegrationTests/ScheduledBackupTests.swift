@@ -6,29 +6,6 @@ import Testing
 
 /// The missed-run policy across a real SIGKILL and restart of `steward serve`.
 @Suite(.serialized) struct ScheduledBackupTests {
-    /// A `schedule.*` or `backup.*` event as `GET /api/v1/events` answers it (the fields read here).
-    struct Event: Decodable {
-        struct Payload: Decodable {
-            var schedule: String?
-            var scheduledFor: String?
-            var firedAt: String?
-            var missed: Int?
-            var backup: String?
-            var error: String?
-            var passed: Bool?
-        }
-        var seq: Int
-        var type: String
-        var actor: String
-        var payload: Payload
-    }
-
-    static func events(_ type: String, on cluster: StewardCluster) async throws -> [Event] {
-        let answer = try await cluster.api("GET", "/events?type=\(type)&limit=1000")
-        guard answer.status == 200 else { throw UnexpectedAnswer(description: "GET /events: \(answer.status) \(answer.text)") }
-        return try answer.decode([Event].self).sorted { $0.seq < $1.seq }
-    }
-
     /// The log says (seeded while the control plane is down, exactly as the scheduler writes it) that
     /// the daily backup schedule was armed four days ago and last ran three days ago. After the
     /// restart the scheduler runs it once, for the latest fire time, reporting the two between as
@@ -88,9 +65,9 @@ import Testing
         try await cluster.startServer()
 
         try await eventually(timeout: .seconds(60), "the missed run to start") {
-            try await Self.events("schedule.fired", on: cluster).count >= 2
+            try await cluster.loggedEvents("schedule.fired").count >= 2
         }
-        let fires = try await Self.events("schedule.fired", on: cluster)
+        let fires = try await cluster.loggedEvents("schedule.fired")
         let late = try #require(fires.last)
         #expect(late.payload.scheduledFor == StewardDate.format(latest), "\(late.payload)")
         #expect(late.payload.missed == 2)
@@ -98,12 +75,12 @@ import Testing
         #expect(late.actor == "steward")
         let backup = try #require(late.payload.backup)
         try await eventually(timeout: .seconds(120), "the scheduled backup to be verified") {
-            try await Self.events("backup.verified", on: cluster).contains { $0.payload.backup == backup }
+            try await cluster.loggedEvents("backup.verified").contains { $0.payload.backup == backup }
         }
-        #expect(try await Self.events("backup.verified", on: cluster).first { $0.payload.backup == backup }?.payload.passed == true)
+        #expect(try await cluster.loggedEvents("backup.verified").first { $0.payload.backup == backup }?.payload.passed == true)
         // The verification is the last thing the run does before retention: had the policy been a
         // burst, the other missed fires would have been recorded in the same turn, before it.
-        #expect(try await Self.events("schedule.fired", on: cluster).count == 2)
+        #expect(try await cluster.loggedEvents("schedule.fired").count == 2)
 
         let admin = cluster.adminToken
         let listed = try await RunbookFixture.steward(["backup", "schedules", "--output", "json"], token: admin, on: cluster)

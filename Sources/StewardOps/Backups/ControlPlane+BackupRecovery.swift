@@ -43,9 +43,9 @@ extension ControlPlane {
         let records = try log.latestEvents(limit: 5000, typePrefix: "backup.", subjectPrefix: nil)
             + log.latestEvents(limit: 5000, typePrefix: "service.stopped", subjectPrefix: nil)
         let entries: [InterruptedBackupWork.Entry] = records.sorted { $0.seq < $1.seq }.compactMap { record in
-            switch try? StewardEvent.decode(seq: record.seq, type: record.type, subject: record.subject, payload: record.payload) {
-            case .event(.backup(let event))?: return .backup(event)
-            case .event(.serviceStopped(let stopped))?: return .serviceStopped(stopped)
+            switch record.event {
+            case .backup(let event)?: return .backup(event)
+            case .serviceStopped(let stopped)?: return .serviceStopped(stopped)
             default: return nil
             }
         }

@@ -57,9 +57,7 @@ extension ControlPlane {
 
     /// The drill event a record holds, nil for any other (or one this version cannot read).
     static func drillEvent(in record: EventRecord) -> DrillEvent? {
-        guard case .event(.drill(let event))? = try? StewardEvent.decode(
-            seq: record.seq, type: record.type, subject: record.subject, payload: record.payload)
-        else { return nil }
+        guard case .drill(let event)? = record.event else { return nil }
         return event
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StewardCore
 
 /// One event as stored in the log, with its place in the hash chain.
 ///
@@ -125,5 +126,14 @@ extension EventRecord: FetchableRecord, PersistableRecord {
         container[Columns.payload] = payload
         container[Columns.previousHash] = previousHash
         container[Columns.hash] = hash
+    }
+}
+
+extension EventRecord {
+    /// The event this record holds; nil for one this version skips or cannot read.
+    public var event: StewardEvent? {
+        guard case .event(let event)? = try? StewardEvent.decode(seq: seq, type: type, subject: subject, payload: payload)
+        else { return nil }
+        return event
     }
 }

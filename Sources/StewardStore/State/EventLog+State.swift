@@ -62,9 +62,7 @@ extension EventLog {
         let candidates = try EventRecord.filter(EventRecord.Columns.type == EventFormat.checkpointType)
             .order(EventRecord.Columns.seq.desc).limit(3).fetchAll(db)
         for candidate in candidates {
-            let decoded = try? StewardEvent.decode(
-                seq: candidate.seq, type: candidate.type, subject: candidate.subject, payload: candidate.payload)
-            guard case .event(.checkpoint(let checkpoint)) = decoded, checkpoint.seq < candidate.seq else { continue }
+            guard case .checkpoint(let checkpoint)? = candidate.event, checkpoint.seq < candidate.seq else { continue }
             let covered = try String.fetchOne(
                 db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [checkpoint.seq])
             if covered == checkpoint.hash { return checkpoint }
